@@ -1,0 +1,39 @@
+package io.camelingestor.config;
+
+import io.camelingestor.mapping.MappingRegistry;
+import jakarta.annotation.PostConstruct;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/** Creates {@code inbound/<dataset>/}, {@code processed/} and {@code rejected/} for every loaded mapping. */
+@Component
+class InboundFolders {
+
+    private static final Logger log = LoggerFactory.getLogger(InboundFolders.class);
+
+    private final IngestorProperties properties;
+    private final MappingRegistry mappings;
+
+    InboundFolders(IngestorProperties properties, MappingRegistry mappings) {
+        this.properties = properties;
+        this.mappings = mappings;
+    }
+
+    @PostConstruct
+    void create() throws IOException {
+        for (String dataset : mappings.names()) {
+            Files.createDirectories(properties.inbound(dataset));
+            Files.createDirectories(properties.processed(dataset));
+            Files.createDirectories(properties.rejected(dataset));
+        }
+        Path inbound = properties.dataDir().resolve("inbound");
+        log.info(
+                "Drop files into {}/<dataset>/ (datasets: {}); results go to processed/ and rejected/ beside it",
+                inbound,
+                String.join(", ", mappings.names()));
+    }
+}

@@ -1,0 +1,76 @@
+package io.camelingestor.envelope;
+
+import io.camelingestor.mapping.MappingRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/** Turns a file taken from an inbound folder into an {@link Envelope}. */
+@Component("fileEnvelopes")
+public class FileEnvelopes {
+
+    private final MappingRegistry mappings;
+
+    public FileEnvelopes(MappingRegistry mappings) {
+        this.mappings = mappings;
+    }
+
+    /**
+     * Hashes the file (streaming) and describes it, with the device id the dataset's mapping finds in the
+     * file name ({@code device_id_from_filename}).
+     *
+     * @param path absolute path of the file in the inbound folder (header {@code CamelFileAbsolutePath})
+     * @param dataset the mapping the folder belongs to
+     * @param sourceId the file source's route id
+     * @return the envelope; the route keeps it as the exchange property {@value Envelope#PROPERTY}
+     */
+    public Envelope fromFile(String path, String dataset, String sourceId) throws IOException {
+        Path file = Path.of(path);
+        String sha256 = sha256(file);
+        String name = file.getFileName().toString();
+        return new Envelope(
+                sourceId,
+                name + ":" + sha256,
+                file.toString(),
+                Instant.now(),
+                contentType(name),
+                dataset,
+                mappings.find(dataset).map(d -> d.deviceIdFromFileName(name)).orElse(null),
+                mappings.find(dataset).map(d -> d.mapping().granularity()).orElse(null),
+                sha256,
+                Map.of("size", Files.size(file), "fileName", name));
+    }
+
+    static String contentType(String fileName) {
+        String lower = fileName.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".xlsx")) {
+            return "xlsx";
+        }
+        if (lower.endsWith(".json")) {
+            return "json";
+        }
+        return "csv";
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}

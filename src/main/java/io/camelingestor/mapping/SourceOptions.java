@@ -1,0 +1,34 @@
+package io.camelingestor.mapping;
+
+import io.camelingestor.transform.NumberParser.DecimalMark;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The mapping's optional {@code source:} block: how files of this dataset are read.
+ *
+ * @param delimiter the CSV delimiter, or null to detect it
+ * @param skipRowsWhere source column to values (compared trimmed, case-insensitively) marking summary rows
+ */
+public record SourceOptions(
+        Character delimiter,
+        DecimalMark decimal,
+        String encoding,
+        List<String> datetimeFormats,
+        ZoneId timezone,
+        Pattern deviceIdFromFilename,
+        Map<String, Set<String>> skipRowsWhere,
+        List<String> detectHeaders) {
+
+    public static final SourceOptions DEFAULTS =
+            new SourceOptions(null, DecimalMark.AUTO, "auto", List.of(), ZoneId.of("UTC"), null, Map.of(), List.of());
+
+    public SourceOptions {
+        datetimeFormats = List.copyOf(datetimeFormats);
+        skipRowsWhere = Map.copyOf(skipRowsWhere);
+        detectHeaders = List.copyOf(detectHeaders);
+    }
+}

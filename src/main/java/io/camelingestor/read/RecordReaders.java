@@ -1,0 +1,30 @@
+package io.camelingestor.read;
+
+import io.camelingestor.envelope.Envelope;
+import io.camelingestor.mapping.Dataset;
+import io.camelingestor.pipeline.InputRejectedException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/** Opens the reader that fits an input's content type. */
+@Component
+public class RecordReaders {
+
+    /**
+     * @throws InputRejectedException for a content type no reader handles, or an input without a header
+     */
+    public RecordStream open(Envelope envelope, Dataset dataset) throws IOException {
+        return switch (envelope.contentType()) {
+            case "csv" ->
+                CsvRecordReader.open(
+                        Path.of(envelope.sourceUri()),
+                        dataset.mapping().source().delimiter());
+            default ->
+                throw new InputRejectedException(
+                        "content type '" + envelope.contentType() + "' cannot be read yet (CSV only)",
+                        Map.of("contentType", envelope.contentType()));
+        };
+    }
+}

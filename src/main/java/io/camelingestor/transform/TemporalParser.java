@@ -1,0 +1,132 @@
+package io.camelingestor.transform;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads dates and timestamps in the formats a mapping lists first, then ISO 8601 (with or without offset,
+ * {@code T} or space), {@code dd/MM/yyyy[ HH:mm[:ss]]}, {@code MM/dd/yyyy hh:mm[:ss] a} and {@code yyyy-MM-dd}.
+ * A timestamp without offset is read in the mapping's time zone; a local time that a DST change skips or
+ * repeats is an error rather than a guess. Formatters are built once per mapping; the format that matched
+ * last is tried first, so a consistent file parses each value once.
+ */
+public final class TemporalParser {
+
+    private final List<DateTimeFormatter> formats;
+    private final ZoneId zone;
+    private volatile DateTimeFormatter lastMatch;
+
+    public TemporalParser(List<String> mappingFormats, ZoneId zone) {
+        List<DateTimeFormatter> all = new ArrayList<>();
+        for (String pattern : mappingFormats) {
+            all.add(formatter(pattern));
+        }
+        all.add(new DateTimeFormatterBuilder()
+                .parseCaseInsensitive()
+                .append(DateTimeFormatter.ISO_LOCAL_DATE)
+                .optionalStart()
+                .appendLiteral('T')
+                .optionalEnd()
+                .optionalStart()
+                .appendLiteral(' ')
+                .optionalEnd()
+                .optionalStart()
+                .append(DateTimeFormatter.ISO_LOCAL_TIME)
+                .optionalStart()
+                .appendOffsetId()
+                .optionalEnd()
+                .optionalEnd()
+                .toFormatter(Locale.ROOT)
+                .withResolverStyle(ResolverStyle.STRICT)
+                .withChronology(java.time.chrono.IsoChronology.INSTANCE));
+        all.add(formatter("dd/MM/uuuu[ HH:mm[:ss]]"));
+        all.add(formatter("MM/dd/uuuu hh:mm[:ss] a"));
+        all.add(formatter("dd.MM.uuuu[ HH:mm[:ss]]"));
+        this.formats = List.copyOf(all);
+        this.zone = zone;
+    }
+
+    /** Accepts {@code yyyy} as well as {@code uuuu} in mapping formats, as the original ingestor's users write them. */
+    public static DateTimeFormatter formatter(String pattern) {
+        return new DateTimeFormatterBuilder()
+                .parseCaseInsensitive()
+                .appendPattern(pattern.replace("yyyy", "uuuu"))
+                .toFormatter(Locale.US)
+                .withResolverStyle(ResolverStyle.STRICT);
+    }
+
+    public LocalDate parseDate(String raw) throws CoercionException {
+        TemporalAccessor parsed = parse(raw);
+        return parsed == null ? null : LocalDate.from(parsed);
+    }
+
+    /** @return the instant, or null for an empty value */
+    public Instant parseInstant(String raw) throws CoercionException {
+        TemporalAccessor parsed = parse(raw);
+        if (parsed == null) {
+            return null;
+        }
+        LocalDate date = LocalDate.from(parsed);
+        LocalDateTime local = parsed.isSupported(ChronoField.HOUR_OF_DAY)
+                ? LocalDateTime.of(date, java.time.LocalTime.from(parsed))
+                : date.atStartOfDay();
+        if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
+            return local.toInstant(ZoneOffset.ofTotalSeconds(parsed.get(ChronoField.OFFSET_SECONDS)));
+        }
+        List<ZoneOffset> offsets = zone.getRules().getValidOffsets(local);
+        if (offsets.size() == 1) {
+            return local.toInstant(offsets.get(0));
+        }
+        throw new CoercionException(
+                offsets.isEmpty()
+                        ? "local time '" + raw.strip() + "' does not exist in " + zone + " (skipped by a DST change)"
+                        : "local time '" + raw.strip() + "' is ambiguous in " + zone + " (repeated by a DST change)");
+    }
+
+    private TemporalAccessor parse(String raw) throws CoercionException {
+        String text = raw.strip();
+        if (text.isEmpty()) {
+            return null;
+        }
+        DateTimeFormatter first = lastMatch;
+        if (first != null) {
+            TemporalAccessor parsed = tryParse(first, text);
+            if (parsed != null) {
+                return parsed;
+            }
+        }
+        for (DateTimeFormatter format : formats) {
+            if (format == first) {
+                continue;
+            }
+            TemporalAccessor parsed = tryParse(format, text);
+            if (parsed != null) {
+                lastMatch = format;
+                return parsed;
+            }
+        }
+        throw new CoercionException("expected a date/time (ISO 8601, dd/MM/yyyy HH:mm, MM/dd/yyyy hh:mm a"
+                + " or a format the mapping lists), found '" + text + "'");
+    }
+
+    private static TemporalAccessor tryParse(DateTimeFormatter format, String text) {
+        try {
+            TemporalAccessor parsed = format.parse(text);
+            return parsed.isSupported(ChronoField.EPOCH_DAY) ? parsed : null;
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+}
