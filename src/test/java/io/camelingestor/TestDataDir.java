@@ -8,7 +8,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** The integration tests' data folder starts empty once per test JVM (no state from an earlier run). */
-final class TestDataDir {
+public final class TestDataDir {
 
     static final Path DIR = Path.of("target/it-data");
     private static boolean cleaned;
@@ -23,7 +23,7 @@ final class TestDataDir {
         delete(DIR);
     }
 
-    static void delete(Path dir) {
+    public static void delete(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

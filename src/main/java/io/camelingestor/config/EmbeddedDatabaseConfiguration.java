@@ -2,12 +2,16 @@ package io.camelingestor.config;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +39,10 @@ class EmbeddedDatabaseConfiguration {
                 .setDataDirectory(pgdata)
                 .setCleanDataDirectory(false)
                 .setServerConfig("listen_addresses", "localhost")
+                // zonky tunes for throw-away test databases (fsync and synchronous commit off); this one keeps
+                // the user's data, so a power cut must not lose what a committed load reported
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .start();
         log.info("Embedded PostgreSQL 17 started on localhost:{} with data in {}", postgres.getPort(), pgdata);
@@ -72,13 +80,24 @@ class EmbeddedDatabaseConfiguration {
                 "A PostgreSQL left running by a previous run holds {}; stopping it (pid {})",
                 pgdata,
                 postmaster.get().pid());
-        postmaster.get().destroy(); // SIGTERM: smart shutdown, its clients died with the old JVM
+        // pg_ctl's fast mode disconnects any client still attached (a plain SIGTERM would wait for them)
+        Path pgCtl = Path.of(postmaster.get().info().command().orElseThrow()).resolveSibling("pg_ctl");
+        List<String> command = new ArrayList<>();
+        if (LinuxUtils.isUnshareAvailable()) {
+            command.addAll(List.of("unshare", "-U")); // as zonky does: pg_ctl refuses to run as root
+        }
+        command.addAll(List.of(pgCtl.toString(), "-D", pgdata.toString(), "stop", "-m", "fast", "-w", "-t", "60"));
         try {
-            postmaster.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            Process stop = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(stop.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!stop.waitFor(90, TimeUnit.SECONDS) || stop.exitValue() != 0) {
+                throw new IOException("pg_ctl stop said: " + output.strip());
+            }
+            postmaster.get().onExit().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IOException(
-                    "could not stop the orphaned PostgreSQL (pid "
-                            + postmaster.get().pid() + ")",
+                    "could not stop the PostgreSQL left running on " + pgdata + " (pid "
+                            + postmaster.get().pid() + "); stop it and start again",
                     e);
         }
     }

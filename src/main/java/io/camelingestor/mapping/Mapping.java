@@ -32,14 +32,19 @@ public record Mapping(
 
     public Mapping {
         Objects.requireNonNull(dataset, "dataset");
-        columns = Map.copyOf(columns);
-        coercions = Map.copyOf(coercions);
+        columns = ordered(columns);
+        coercions = ordered(coercions);
         required = List.copyOf(required);
-        constraints = Map.copyOf(constraints);
+        constraints = ordered(constraints);
         Objects.requireNonNull(conflict, "conflict");
         Objects.requireNonNull(targetTable, "targetTable");
         Objects.requireNonNull(stagingTable, "stagingTable");
         Objects.requireNonNull(source, "source");
+    }
+
+    /** Map.copyOf would lose the file's order, which load columns and messages follow. */
+    private static <K, V> Map<K, V> ordered(Map<K, V> map) {
+        return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(map));
     }
 
     public Coercion coercion(String targetColumn) {

@@ -62,9 +62,11 @@ public final class MappingLoader {
         try {
             doc = yaml.readValue(text, Document.class);
         } catch (UnrecognizedPropertyException e) {
+            // records are built at the end of their block, so Jackson's location is that end: find the key itself
+            Integer line = new Checker(file, text).lineOf(e.getPropertyName());
             throw new MappingException(
                     file,
-                    e.getLocation().getLineNr(),
+                    line != null ? line : e.getLocation().getLineNr(),
                     e.getPropertyName(),
                     "unknown key (known here: " + e.getKnownPropertyIds() + ")");
         } catch (JsonProcessingException e) {
@@ -85,6 +87,8 @@ public final class MappingLoader {
     private static final class Checker {
         private final Path file;
         private final String[] lines;
+        /** The block being checked (columns, coercions, ...), where line look-ups start. */
+        private String section;
 
         Checker(Path file, String text) {
             this.file = file;
@@ -101,6 +105,7 @@ public final class MappingLoader {
             if (doc.columns() == null || doc.columns().isEmpty()) {
                 throw error("columns", "at least one 'source column: target column' entry is needed");
             }
+            section = "columns";
             Map<String, String> columns = new LinkedHashMap<>();
             Set<String> targets = new LinkedHashSet<>();
             for (var entry : doc.columns().entrySet()) {
@@ -110,6 +115,7 @@ public final class MappingLoader {
                 }
                 columns.put(entry.getKey(), target);
             }
+            section = "coercions";
             Map<String, Coercion> coercions = new LinkedHashMap<>();
             if (doc.coercions() != null) {
                 for (var entry : doc.coercions().entrySet()) {
@@ -125,9 +131,11 @@ public final class MappingLoader {
             List<String> required = new ArrayList<>();
             if (rules.schema() != null && rules.schema().required() != null) {
                 for (String column : rules.schema().required()) {
-                    required.add(identifier(column, "required"));
+                    section = "required";
+                    required.add(identifier(column, column));
                 }
             }
+            section = "constraints";
             Map<String, Constraint> constraints = new LinkedHashMap<>();
             if (rules.constraints() != null) {
                 for (var entry : rules.constraints().entrySet()) {
@@ -135,6 +143,7 @@ public final class MappingLoader {
                             identifier(entry.getKey(), entry.getKey()), constraint(entry.getKey(), entry.getValue()));
                 }
             }
+            section = null;
             String targetTable = identifier(required(doc.targetTable(), "target_table"), "target_table");
             String stagingTable =
                     doc.stagingTable() != null ? identifier(doc.stagingTable(), "staging_table") : "staging_" + name;
@@ -160,6 +169,7 @@ public final class MappingLoader {
         }
 
         private Conflict conflict(ConflictDoc doc) throws MappingException {
+            section = "conflict_resolution";
             if (doc == null) {
                 return new Conflict(Strategy.APPEND, List.of(), List.of());
             }
@@ -218,6 +228,7 @@ public final class MappingLoader {
         }
 
         private SourceOptions source(SourceDoc doc) throws MappingException {
+            section = "source";
             if (doc == null) {
                 return SourceOptions.DEFAULTS;
             }
@@ -308,9 +319,21 @@ public final class MappingLoader {
             return new MappingException(file, key == null ? null : lineOf(key), key, problem);
         }
 
-        /** The first line that declares the key (quoted or not), 1-based; null when not found. */
-        private Integer lineOf(String key) {
-            for (int i = 0; i < lines.length; i++) {
+        /**
+         * The first line that declares the key (quoted or not) or lists it, 1-based, searched from the line of
+         * the block being checked; null when not found.
+         */
+        Integer lineOf(String key) {
+            int from = 0;
+            if (section != null) {
+                for (int i = 0; i < lines.length; i++) {
+                    if (lines[i].strip().startsWith(section + ":")) {
+                        from = i;
+                        break;
+                    }
+                }
+            }
+            for (int i = from; i < lines.length; i++) {
                 String line = lines[i].strip();
                 if (line.startsWith(key + ":")
                         || line.startsWith("\"" + key + "\":")

@@ -1,5 +1,6 @@
 package io.camelingestor.transform;
 
+import java.text.ParsePosition;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -26,7 +27,6 @@ public final class TemporalParser {
 
     private final List<DateTimeFormatter> formats;
     private final ZoneId zone;
-    private volatile DateTimeFormatter lastMatch;
 
     public TemporalParser(List<String> mappingFormats, ZoneId zone) {
         List<DateTimeFormatter> all = new ArrayList<>();
@@ -100,20 +100,9 @@ public final class TemporalParser {
         if (text.isEmpty()) {
             return null;
         }
-        DateTimeFormatter first = lastMatch;
-        if (first != null) {
-            TemporalAccessor parsed = tryParse(first, text);
-            if (parsed != null) {
-                return parsed;
-            }
-        }
         for (DateTimeFormatter format : formats) {
-            if (format == first) {
-                continue;
-            }
             TemporalAccessor parsed = tryParse(format, text);
             if (parsed != null) {
-                lastMatch = format;
                 return parsed;
             }
         }
@@ -121,12 +110,23 @@ public final class TemporalParser {
                 + " or a format the mapping lists), found '" + text + "'");
     }
 
+    /**
+     * The first format in order that reads the whole text decides what it means. Formats that do not fit are
+     * ruled out by {@code parseUnresolved}, which reports through the position instead of throwing, so a
+     * consistent file costs no exception per value.
+     */
     private static TemporalAccessor tryParse(DateTimeFormatter format, String text) {
+        ParsePosition position = new ParsePosition(0);
+        if (format.parseUnresolved(text, position) == null
+                || position.getErrorIndex() >= 0
+                || position.getIndex() != text.length()) {
+            return null;
+        }
         try {
             TemporalAccessor parsed = format.parse(text);
             return parsed.isSupported(ChronoField.EPOCH_DAY) ? parsed : null;
         } catch (DateTimeException e) {
-            return null;
+            return null; // fits the pattern but is no real date (31/02/2024)
         }
     }
 }
