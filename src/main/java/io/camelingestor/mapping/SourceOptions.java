@@ -26,6 +26,11 @@ public record SourceOptions(
     public static final SourceOptions DEFAULTS =
             new SourceOptions(null, DecimalMark.AUTO, "auto", List.of(), ZoneId.of("UTC"), null, Map.of(), List.of());
 
+    /** The mapping's charset, or null when it is detected per file ({@code encoding: auto}). */
+    public java.nio.charset.Charset charset() {
+        return "auto".equalsIgnoreCase(encoding) ? null : java.nio.charset.Charset.forName(encoding);
+    }
+
     public SourceOptions {
         datetimeFormats = List.copyOf(datetimeFormats);
         skipRowsWhere = Map.copyOf(skipRowsWhere);

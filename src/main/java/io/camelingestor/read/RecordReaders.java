@@ -2,13 +2,14 @@ package io.camelingestor.read;
 
 import io.camelingestor.envelope.Envelope;
 import io.camelingestor.mapping.Dataset;
+import io.camelingestor.mapping.SourceOptions;
 import io.camelingestor.pipeline.InputRejectedException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
-/** Opens the reader that fits an input's content type. */
+/** Opens the reader that fits an input's content type, with the mapping's {@code source:} options. */
 @Component
 public class RecordReaders {
 
@@ -16,11 +17,10 @@ public class RecordReaders {
      * @throws InputRejectedException for a content type no reader handles, or an input without a header
      */
     public RecordStream open(Envelope envelope, Dataset dataset) throws IOException {
+        SourceOptions source = dataset.mapping().source();
+        Path file = Path.of(envelope.sourceUri());
         return switch (envelope.contentType()) {
-            case "csv" ->
-                CsvRecordReader.open(
-                        Path.of(envelope.sourceUri()),
-                        dataset.mapping().source().delimiter());
+            case "csv" -> CsvRecordReader.open(file, source.delimiter(), source.charset());
             default ->
                 throw new InputRejectedException(
                         "content type '" + envelope.contentType() + "' cannot be read yet (CSV only)",
