@@ -88,6 +88,18 @@ public class MappingRegistry {
         return Map.copyOf(errors);
     }
 
+    /**
+     * Reads every mapping file that changed since it was last read (the {@code mappings-watch} route calls this
+     * every few seconds, so that health and the log show a refused edit before any input needs it).
+     */
+    public void refreshAll() throws IOException {
+        if (Files.isDirectory(dir)) {
+            for (Path file : mappingFiles()) {
+                refresh(file);
+            }
+        }
+    }
+
     private synchronized void refresh(Path file) {
         String name = MappingLoader.nameOf(file);
         FileTime modified;

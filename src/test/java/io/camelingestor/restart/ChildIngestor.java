@@ -11,22 +11,48 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * The real application in its own JVM (the test JVM's class path), so that a test can kill it with SIGKILL
  * and start it again, as an operator or a power cut would.
  */
-final class ChildIngestor implements AutoCloseable {
+public final class ChildIngestor implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    private final Path dataDir;
 
-    private ChildIngestor(Process process, Path log) {
+    private ChildIngestor(Process process, Path log, Path dataDir) {
         this.process = process;
         this.log = log;
+        this.dataDir = dataDir;
     }
 
-    static ChildIngestor start(Path dataDir, String nodeId, Map<String, String> env) throws IOException {
+    /** The child's embedded PostgreSQL, found through the port it writes into postmaster.pid. */
+    public JdbcTemplate database() throws IOException {
+        List<String> pid = Files.readAllLines(dataDir.resolve("pgdata/postmaster.pid"));
+        String url = "jdbc:postgresql://localhost:" + pid.get(3).trim() + "/postgres";
+        return new JdbcTemplate(new SingleConnectionDataSource(url, "postgres", "", true));
+    }
+
+    /** The HTTP port the child's Tomcat took. */
+    public int port() throws IOException {
+        var m = java.util.regex.Pattern.compile("Tomcat started on port (\\d+)").matcher(log());
+        if (!m.find()) {
+            throw new IllegalStateException("no port in the log");
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    public static ChildIngestor start(Path dataDir, String nodeId, Map<String, String> env) throws IOException {
+        return start(dataDir, nodeId, env, Map.of());
+    }
+
+    /** @param properties system properties that override the defaults below (routes and mappings folders, ...) */
+    public static ChildIngestor start(
+            Path dataDir, String nodeId, Map<String, String> env, Map<String, String> properties) throws IOException {
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -38,13 +64,14 @@ final class ChildIngestor implements AutoCloseable {
                 "-Dingestor.mappings-dir=" + Path.of("mappings").toAbsolutePath(),
                 "-Dingestor.routes.reload=false",
                 "-Dingestor.node-id=" + nodeId,
-                "-Dserver.port=0",
-                IngestorApplication.class.getName()));
+                "-Dserver.port=0"));
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add(IngestorApplication.class.getName());
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("SPRING_") || k.startsWith("INGESTOR_"));
         builder.environment().putAll(env);
-        ChildIngestor child = new ChildIngestor(builder.start(), log);
+        ChildIngestor child = new ChildIngestor(builder.start(), log, dataDir);
         await().atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
@@ -56,12 +83,12 @@ final class ChildIngestor implements AutoCloseable {
         return child;
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
     }
 
     /** SIGKILL: no shutdown hook runs, the embedded PostgreSQL is left running as after a crash. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
     }

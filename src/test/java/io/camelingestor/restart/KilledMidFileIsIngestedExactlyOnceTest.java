@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * The default deployment (embedded PostgreSQL under data/pgdata) killed with SIGKILL in the middle of a large
@@ -36,7 +35,7 @@ class KilledMidFileIsIngestedExactlyOnceTest {
         Path inbound = dataDir.resolve("inbound/energy_hourly");
 
         try (ChildIngestor first = ChildIngestor.start(dataDir, "kill-node", Map.of())) {
-            JdbcTemplate db = database();
+            JdbcTemplate db = first.database();
             drop(inbound, "aaaaaaaaaaaaaaaaaaaaaaaa-hourly.csv", 24);
             awaitStatus(db, "aaaaaaaaaaaaaaaaaaaaaaaa-hourly.csv", "LOADED");
 
@@ -54,7 +53,7 @@ class KilledMidFileIsIngestedExactlyOnceTest {
         drop(inbound, "cccccccccccccccccccccccc-hourly.csv", 24); // while the service is down
 
         try (ChildIngestor second = ChildIngestor.start(dataDir, "kill-node", Map.of())) {
-            JdbcTemplate db = database();
+            JdbcTemplate db = second.database();
             awaitStatus(db, "bbbbbbbbbbbbbbbbbbbbbbbb-hourly.csv", "LOADED");
             awaitStatus(db, "cccccccccccccccccccccccc-hourly.csv", "LOADED");
 
@@ -115,12 +114,5 @@ class KilledMidFileIsIngestedExactlyOnceTest {
 
     private static long rows(JdbcTemplate db, String device) {
         return db.queryForObject("SELECT count(*) FROM fact_energy_hourly WHERE device_id = ?", Long.class, device);
-    }
-
-    /** The child's embedded PostgreSQL, found through the port it writes into postmaster.pid. */
-    private JdbcTemplate database() throws IOException {
-        List<String> pid = Files.readAllLines(dataDir.resolve("pgdata/postmaster.pid"));
-        String url = "jdbc:postgresql://localhost:" + pid.get(3).trim() + "/postgres";
-        return new JdbcTemplate(new SingleConnectionDataSource(url, "postgres", "", true));
     }
 }
