@@ -1,5 +1,6 @@
 package io.camelingestor.config;
 
+import io.camelingestor.mapping.DatasetDetector;
 import io.camelingestor.mapping.MappingRegistry;
 import jakarta.annotation.PostConstruct;
 import java.io.IOException;
@@ -30,9 +31,12 @@ class InboundFolders {
             Files.createDirectories(properties.processed(dataset));
             Files.createDirectories(properties.rejected(dataset));
         }
+        Files.createDirectories(properties.inbound(DatasetDetector.AUTO));
+        Files.createDirectories(properties.rejected(DatasetDetector.AUTO));
         Path inbound = properties.dataDir().resolve("inbound");
         log.info(
-                "Drop files into {}/<dataset>/ (datasets: {}); results go to processed/ and rejected/ beside it",
+                "Drop files into {}/<dataset>/ (datasets: {}), or into auto/ to detect the dataset from the header;"
+                        + " results go to processed/ and rejected/ beside it",
                 inbound,
                 String.join(", ", mappings.names()));
     }

@@ -1,5 +1,6 @@
 package io.camelingestor.envelope;
 
+import io.camelingestor.mapping.DatasetDetector;
 import io.camelingestor.mapping.MappingRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -19,9 +21,11 @@ import org.springframework.stereotype.Component;
 public class FileEnvelopes {
 
     private final MappingRegistry mappings;
+    private final DatasetDetector detector;
 
-    public FileEnvelopes(MappingRegistry mappings) {
+    public FileEnvelopes(MappingRegistry mappings, DatasetDetector detector) {
         this.mappings = mappings;
+        this.detector = detector;
     }
 
     /**
@@ -29,25 +33,38 @@ public class FileEnvelopes {
      * file name ({@code device_id_from_filename}).
      *
      * @param path absolute path of the file in the inbound folder (header {@code CamelFileAbsolutePath})
-     * @param dataset the mapping the folder belongs to
+     * @param folder the inbound folder's name: the dataset, or {@code auto} to detect it from the header
      * @param sourceId the file source's route id
      * @return the envelope; the route keeps it as the exchange property {@value Envelope#PROPERTY}
      */
-    public Envelope fromFile(String path, String dataset, String sourceId) throws IOException {
+    public Envelope fromFile(String path, String folder, String sourceId) throws IOException {
         Path file = Path.of(path);
         String sha256 = sha256(file);
         String name = file.getFileName().toString();
+        String contentType = contentType(name);
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("size", Files.size(file));
+        metadata.put("fileName", name);
+        String dataset = folder;
+        if (DatasetDetector.AUTO.equals(folder)) {
+            DatasetDetector.Detection detection = detector.detect(file, contentType);
+            metadata.put("detection", detection.explanation());
+            if (detection.dataset() != null) {
+                dataset = detection.dataset();
+            }
+        }
+        var mapping = mappings.find(dataset);
         return new Envelope(
                 sourceId,
                 name + ":" + sha256,
                 file.toString(),
                 Instant.now(),
-                contentType(name),
+                contentType,
                 dataset,
-                mappings.find(dataset).map(d -> d.deviceIdFromFileName(name)).orElse(null),
-                mappings.find(dataset).map(d -> d.mapping().granularity()).orElse(null),
+                mapping.map(d -> d.deviceIdFromFileName(name)).orElse(null),
+                mapping.map(d -> d.mapping().granularity()).orElse(null),
                 sha256,
-                Map.of("size", Files.size(file), "fileName", name));
+                metadata);
     }
 
     static String contentType(String fileName) {

@@ -64,6 +64,9 @@ public class MappingRegistry {
             refresh(file);
         }
         Loaded loaded = datasets.get(name);
+        if (loaded == null && envelope.metadata().get("detection") instanceof String detection) {
+            throw new InputRejectedException(detection, Map.of("dataset", name));
+        }
         if (loaded == null) {
             String error = errors.get(name);
             throw new InputRejectedException(

@@ -17,14 +17,24 @@ public class RecordReaders {
      * @throws InputRejectedException for a content type no reader handles, or an input without a header
      */
     public RecordStream open(Envelope envelope, Dataset dataset) throws IOException {
-        SourceOptions source = dataset.mapping().source();
-        Path file = Path.of(envelope.sourceUri());
-        return switch (envelope.contentType()) {
+        return open(
+                Path.of(envelope.sourceUri()),
+                envelope.contentType(),
+                dataset.mapping().source());
+    }
+
+    /** For a file whose dataset is not known yet: everything detected, nothing from a mapping. */
+    public RecordStream openWithDefaults(Path file, String contentType) throws IOException {
+        return open(file, contentType, SourceOptions.DEFAULTS);
+    }
+
+    private RecordStream open(Path file, String contentType, SourceOptions source) throws IOException {
+        return switch (contentType) {
             case "csv" -> CsvRecordReader.open(file, source.delimiter(), source.charset());
             default ->
                 throw new InputRejectedException(
-                        "content type '" + envelope.contentType() + "' cannot be read yet (CSV only)",
-                        Map.of("contentType", envelope.contentType()));
+                        "content type '" + contentType + "' cannot be read yet (CSV only)",
+                        Map.of("contentType", contentType));
         };
     }
 }
