@@ -100,7 +100,7 @@ public abstract class IngestorIntegrationTest {
     }
 
     @AfterEach
-    void removeRowsOfThisTest() {
+    protected void removeRowsOfThisTest() {
         for (UUID batch : batchesToRemove) {
             for (String table : List.of(
                     "fact_energy_hourly",

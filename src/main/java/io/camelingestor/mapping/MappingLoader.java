@@ -290,6 +290,14 @@ public final class MappingLoader {
                     skip.put(column, normalized);
                 });
             }
+            String recordsPath = null;
+            if (doc.recordsPath() != null) {
+                try {
+                    recordsPath = io.camelingestor.read.JsonRecordReader.validatePath(doc.recordsPath());
+                } catch (IllegalArgumentException e) {
+                    throw error("records_path", e.getMessage());
+                }
+            }
             return new SourceOptions(
                     delimiter,
                     decimal,
@@ -298,7 +306,9 @@ public final class MappingLoader {
                     zone,
                     deviceId,
                     skip,
-                    doc.detectHeaders() != null ? doc.detectHeaders() : List.of());
+                    doc.detectHeaders() != null ? doc.detectHeaders() : List.of(),
+                    doc.sheet(),
+                    recordsPath);
         }
 
         private String identifier(String value, String key) throws MappingException {
@@ -390,7 +400,9 @@ public final class MappingLoader {
             String timezone,
             @JsonProperty("device_id_from_filename") String deviceIdFromFilename,
             @JsonProperty("skip_rows_where") LinkedHashMap<String, List<String>> skipRowsWhere,
-            @JsonProperty("detect_headers") List<String> detectHeaders) {}
+            @JsonProperty("detect_headers") List<String> detectHeaders,
+            String sheet,
+            @JsonProperty("records_path") String recordsPath) {}
 
     record QualityDoc(@JsonProperty("min_valid_ratio") Double minValidRatio) {}
 }

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  *
  * @param delimiter the CSV delimiter, or null to detect it
  * @param skipRowsWhere source column to values (compared trimmed, case-insensitively) marking summary rows
+ * @param sheet the XLSX sheet to read, or null for the first
+ * @param recordsPath where a JSON file holds its array of records ({@code $.result}), or null for the root
  */
 public record SourceOptions(
         Character delimiter,
@@ -21,10 +23,12 @@ public record SourceOptions(
         ZoneId timezone,
         Pattern deviceIdFromFilename,
         Map<String, Set<String>> skipRowsWhere,
-        List<String> detectHeaders) {
+        List<String> detectHeaders,
+        String sheet,
+        String recordsPath) {
 
-    public static final SourceOptions DEFAULTS =
-            new SourceOptions(null, DecimalMark.AUTO, "auto", List.of(), ZoneId.of("UTC"), null, Map.of(), List.of());
+    public static final SourceOptions DEFAULTS = new SourceOptions(
+            null, DecimalMark.AUTO, "auto", List.of(), ZoneId.of("UTC"), null, Map.of(), List.of(), null, null);
 
     /** The mapping's charset, or null when it is detected per file ({@code encoding: auto}). */
     public java.nio.charset.Charset charset() {

@@ -6,6 +6,7 @@ import io.camelingestor.mapping.SourceOptions;
 import io.camelingestor.pipeline.InputRejectedException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
@@ -20,20 +21,25 @@ public class RecordReaders {
         return open(
                 Path.of(envelope.sourceUri()),
                 envelope.contentType(),
-                dataset.mapping().source());
+                dataset.mapping().source(),
+                List.copyOf(dataset.mapping().columns().keySet()));
     }
 
     /** For a file whose dataset is not known yet: everything detected, nothing from a mapping. */
     public RecordStream openWithDefaults(Path file, String contentType) throws IOException {
-        return open(file, contentType, SourceOptions.DEFAULTS);
+        return open(file, contentType, SourceOptions.DEFAULTS, List.of());
     }
 
-    private RecordStream open(Path file, String contentType, SourceOptions source) throws IOException {
+    /** @param columns the mapping's source columns: a JSON record may lack keys, so they head its header */
+    private static RecordStream open(Path file, String contentType, SourceOptions source, List<String> columns)
+            throws IOException {
         return switch (contentType) {
             case "csv" -> CsvRecordReader.open(file, source.delimiter(), source.charset());
+            case "xlsx" -> XlsxRecordReader.open(file, source.sheet());
+            case "json" -> JsonRecordReader.open(file, source.recordsPath(), columns);
             default ->
                 throw new InputRejectedException(
-                        "content type '" + contentType + "' cannot be read yet (CSV only)",
+                        "content type '" + contentType + "' has no reader (csv, xlsx, json)",
                         Map.of("contentType", contentType));
         };
     }

@@ -154,10 +154,10 @@ public class StagingWriter {
             for (RecordError e : errors) {
                 g.writeStartObject();
                 g.writeNumberField("row", e.row());
-                g.writeStringField("column", clean(e.column()));
-                g.writeStringField("value", clean(e.value()));
+                g.writeStringField("column", e.column());
+                g.writeStringField("value", e.value());
                 g.writeStringField("rule", e.rule());
-                g.writeStringField("message", clean(e.message()));
+                g.writeStringField("message", e.message());
                 g.writeEndObject();
             }
             g.writeEndArray();

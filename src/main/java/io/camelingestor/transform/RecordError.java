@@ -16,5 +16,13 @@ public record RecordError(long row, String column, String value, String rule, St
     public RecordError {
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(message, "message");
+        // stored as jsonb (staging, quality samples), which refuses the NUL character a corrupt file may hold
+        column = withoutNul(column);
+        value = withoutNul(value);
+        message = withoutNul(message);
+    }
+
+    private static String withoutNul(String s) {
+        return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
     }
 }

@@ -25,6 +25,12 @@ import java.util.Locale;
  */
 public final class TemporalParser {
 
+    /** Days since 1899-12-30 as Excel stores dates (10000 to 99999: the years 1927 to 2173), with a time fraction. */
+    private static final java.util.regex.Pattern EXCEL_SERIAL =
+            java.util.regex.Pattern.compile("[1-9]\\d{4}(\\.\\d+)?");
+
+    private static final LocalDateTime EXCEL_EPOCH = LocalDateTime.of(1899, 12, 30, 0, 0);
+
     private final List<DateTimeFormatter> formats;
     private final ZoneId zone;
 
@@ -100,6 +106,9 @@ public final class TemporalParser {
         if (text.isEmpty()) {
             return null;
         }
+        if (EXCEL_SERIAL.matcher(text).matches()) {
+            return excelSerial(text);
+        }
         for (DateTimeFormatter format : formats) {
             TemporalAccessor parsed = tryParse(format, text);
             if (parsed != null) {
@@ -108,6 +117,17 @@ public final class TemporalParser {
         }
         throw new CoercionException("expected a date/time (ISO 8601, dd/MM/yyyy HH:mm, MM/dd/yyyy hh:mm a"
                 + " or a format the mapping lists), found '" + text + "'");
+    }
+
+    /** An Excel serial date (a number in a cell not formatted as a date), to the second. */
+    private static TemporalAccessor excelSerial(String text) {
+        java.math.BigDecimal serial = new java.math.BigDecimal(text);
+        long days = serial.longValue();
+        long seconds = serial.subtract(java.math.BigDecimal.valueOf(days))
+                .multiply(java.math.BigDecimal.valueOf(86_400))
+                .setScale(0, java.math.RoundingMode.HALF_UP)
+                .longValue();
+        return EXCEL_EPOCH.plusDays(days).plusSeconds(seconds);
     }
 
     /**
