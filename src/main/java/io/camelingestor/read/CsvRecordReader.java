@@ -56,7 +56,9 @@ public final class CsvRecordReader {
             CSVParser parser = CSVFormat.RFC4180
                     .builder()
                     .setDelimiter(chosen)
-                    .setIgnoreEmptyLines(true)
+                    // blank lines are read as records and skipped below, so that record numbers stay the rows a
+                    // spreadsheet shows (a quoted multi-line value is one row there too)
+                    .setIgnoreEmptyLines(false)
                     .get()
                     .parse(reader);
             Iterator<CSVRecord> records = parser.iterator();
@@ -67,7 +69,7 @@ public final class CsvRecordReader {
                         "empty file: no header line",
                         Map.of("file", file.getFileName().toString()));
             }
-            stream.header = List.of(records.next().values());
+            stream.header = List.of(stream.next().values());
             return stream;
         } catch (IOException | RuntimeException e) {
             in.close();
@@ -144,6 +146,7 @@ public final class CsvRecordReader {
         private final char delimiter;
         private final Charset charset;
         private List<String> header;
+        private CSVRecord pending;
 
         CsvStream(CSVParser parser, Iterator<CSVRecord> records, Path file, char delimiter, Charset charset) {
             this.charset = charset;
@@ -166,7 +169,13 @@ public final class CsvRecordReader {
         @Override
         public boolean hasNext() {
             try {
-                return records.hasNext();
+                while (pending == null && records.hasNext()) {
+                    CSVRecord record = records.next();
+                    if (!(record.size() == 1 && record.get(0).isEmpty())) {
+                        pending = record;
+                    }
+                }
+                return pending != null;
             } catch (UncheckedIOException e) {
                 throw malformed(e);
             }
@@ -174,12 +183,12 @@ public final class CsvRecordReader {
 
         @Override
         public RawRecord next() {
-            try {
-                CSVRecord record = records.next();
-                return new RawRecord(record.getRecordNumber(), record.values());
-            } catch (UncheckedIOException e) {
-                throw malformed(e);
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
             }
+            CSVRecord record = pending;
+            pending = null;
+            return new RawRecord(record.getRecordNumber(), record.values());
         }
 
         /** Commons CSV cannot resynchronise after a broken quote: the rest of the file is unreadable. */

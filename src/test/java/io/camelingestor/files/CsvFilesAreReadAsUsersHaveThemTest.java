@@ -66,6 +66,20 @@ class CsvFilesAreReadAsUsersHaveThemTest extends IngestorIntegrationTest {
     }
 
     @Test
+    void rowNumbersAreTheRowsASpreadsheetShowsBlankLinesIncluded() throws Exception {
+        String name = newDeviceId() + "-trailing-columns-blank-lines.csv";
+        drop("energy_hourly", name, Files.readAllBytes(FIXTURES.resolve("trailing-columns-blank-lines.csv")));
+        Map<String, Object> batch = awaitBatch("energy_hourly", name);
+        cleanUp(batch);
+
+        assertThat(jdbc.queryForList(
+                        "SELECT row_number FROM staging_energy_hourly WHERE batch_id = ? ORDER BY row_number",
+                        Long.class,
+                        batch.get("id")))
+                .containsExactly(3L, 4L, 7L);
+    }
+
+    @Test
     void windows1252IsDetectedForUnitsInTheHeader() throws Exception {
         String name = "station_" + newDeviceId() + "_w1252.csv";
         drop("environmental_metrics", name, Files.readAllBytes(FIXTURES.resolve("windows-1252-environmental.csv")));
