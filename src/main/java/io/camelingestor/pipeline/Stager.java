@@ -7,6 +7,8 @@ import io.camelingestor.read.RecordReaders;
 import io.camelingestor.read.RecordStream;
 import io.camelingestor.store.BatchStore;
 import io.camelingestor.store.StagingWriter;
+import io.camelingestor.transform.DecimalMarkDetector;
+import io.camelingestor.transform.NumberParser.DecimalMark;
 import io.camelingestor.transform.RecordError;
 import io.camelingestor.transform.RecordTransformer;
 import io.camelingestor.transform.StagedRow;
@@ -56,14 +58,16 @@ public class Stager {
      * @throws InputRejectedException when the input cannot be read as the dataset (no header, required
      *     columns missing, malformed CSV)
      */
-    public void stage(Exchange exchange) {
+    public void stage(Exchange exchange) throws IOException {
         Envelope envelope = exchange.getProperty(Envelope.PROPERTY, Envelope.class);
         Dataset dataset = exchange.getProperty(Dataset.PROPERTY, Dataset.class);
         UUID batchId = exchange.getProperty(BatchStore.BATCH_ID, UUID.class);
         Instant started = Instant.now();
+        InputCoercer coercer = coercerFor(envelope, dataset);
         StageResult result = tx.execute(status -> {
             try (RecordStream records = readers.open(envelope, dataset)) {
-                RecordTransformer transformer = new RecordTransformer(dataset, records.header(), envelope.deviceId());
+                RecordTransformer transformer =
+                        new RecordTransformer(dataset, records.header(), envelope.deviceId(), coercer.coercer());
                 Tally tally = new Tally();
                 writer.write(
                         batchId,
@@ -71,7 +75,9 @@ public class Stager {
                         records.header(),
                         dataset.loadColumns(),
                         tally.rows(records, transformer));
-                return tally.result(records.detected());
+                Map<String, Object> detected = new LinkedHashMap<>(records.detected());
+                detected.put("decimalMark", coercer.describe());
+                return tally.result(detected);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (SQLException e) {
@@ -80,6 +86,30 @@ public class Stager {
         });
         batches.recordStage(batchId, "stage", started, "success", result.rowsTotal(), result.rowsValid(), null);
         exchange.setProperty(StageResult.PROPERTY, result);
+    }
+
+    /** The coercer for this input, and how it reads ambiguous numbers (kept in the batch's metadata). */
+    private record InputCoercer(io.camelingestor.transform.Coercer coercer, String describe) {}
+
+    /**
+     * The mapping's coercer; with {@code decimal: auto}, one that reads an ambiguous {@code 1,234} as this
+     * input's other numbers write their decimals, found from its first rows in a first, short pass.
+     */
+    private InputCoercer coercerFor(Envelope envelope, Dataset dataset) throws IOException {
+        DecimalMark configured = dataset.mapping().source().decimal();
+        if (configured != DecimalMark.AUTO) {
+            return new InputCoercer(dataset.coercer(), configured.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        try (RecordStream records = readers.open(envelope, dataset)) {
+            Map<Integer, String> numeric =
+                    new RecordTransformer(dataset, records.header(), envelope.deviceId()).numericColumns();
+            DecimalMarkDetector.Decision decision = DecimalMarkDetector.decide(records, numeric);
+            return new InputCoercer(
+                    dataset.coercer().forInput(decision),
+                    decision.ambiguousAs() == null
+                            ? "both"
+                            : decision.ambiguousAs().name().toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     /** Counts rows and failed rules while the rows stream past, keeping a bounded sample for reports. */

@@ -16,8 +16,19 @@ public final class Coercer {
     private final TemporalParser temporals;
 
     public Coercer(NumberParser.DecimalMark decimalMark, List<String> datetimeFormats, ZoneId zone) {
-        this.numbers = new NumberParser(decimalMark);
-        this.temporals = new TemporalParser(datetimeFormats, zone);
+        this(new NumberParser(decimalMark), new TemporalParser(datetimeFormats, zone));
+    }
+
+    private Coercer(NumberParser numbers, TemporalParser temporals) {
+        this.numbers = numbers;
+        this.temporals = temporals;
+    }
+
+    /** The same coercer, reading ambiguous numbers as one input writes its decimals (its own parser). */
+    public Coercer forInput(DecimalMarkDetector.Decision decision) {
+        return new Coercer(
+                new NumberParser(NumberParser.DecimalMark.AUTO, decision.ambiguousAs(), decision.conflict()),
+                temporals);
     }
 
     /**

@@ -20,9 +20,24 @@ public final class NumberParser {
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
     private final DecimalMark mark;
+    private final DecimalMark ambiguousAs;
+    private final String conflict;
 
     public NumberParser(DecimalMark mark) {
+        this(mark, DecimalMark.AUTO, null);
+    }
+
+    /**
+     * @param mark the mapping's mark, or AUTO to read each value as written
+     * @param ambiguousAs with AUTO, how {@code 1,234} and {@code 1.234} are read: as the rest of the input writes
+     *     its decimals (see {@link DecimalMarkDetector}), AUTO for "the mark is the decimal" when nothing
+     *     decides, null when the input writes decimals both ways
+     * @param conflict with {@code ambiguousAs} null, the evidence of both ways, for the error message
+     */
+    public NumberParser(DecimalMark mark, DecimalMark ambiguousAs, String conflict) {
         this.mark = mark;
+        this.ambiguousAs = ambiguousAs;
+        this.conflict = conflict;
     }
 
     /** @return the number in plain Java notation ({@code -1234.56}, {@code 1e3}) or null for an empty value */
@@ -37,7 +52,7 @@ public final class NumberParser {
                 switch (mark) {
                     case DOT -> '.';
                     case COMMA -> ',';
-                    case AUTO -> autoDecimal(text, lastDot, lastComma);
+                    case AUTO -> autoDecimal(text, lastDot, lastComma, raw);
                 };
         char grouping = decimal == '.' ? ',' : '.';
         StringBuilder out = new StringBuilder(text.length());
@@ -45,8 +60,11 @@ public final class NumberParser {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == grouping) {
-                if (seenDecimal) {
-                    throw notANumber(raw);
+                if (seenDecimal || !groupsThousands(text, i, grouping, decimal)) {
+                    throw mark == DecimalMark.AUTO
+                            ? notANumber(raw)
+                            : new CoercionException("expected a number with '" + decimal
+                                    + "' as decimal mark, as in the rest of this input, found '" + raw.strip() + "'");
                 }
                 continue;
             }
@@ -67,6 +85,20 @@ public final class NumberParser {
             throw notANumber(raw);
         }
         return normalized;
+    }
+
+    /** A grouping mark stands between a digit and exactly three digits: {@code 1,234.5} yes, {@code 2,5} no. */
+    private static boolean groupsThousands(String text, int at, char grouping, char decimal) {
+        if (at == 0 || !Character.isDigit(text.charAt(at - 1)) || at + 3 >= text.length() + 1) {
+            return false;
+        }
+        for (int k = at + 1; k <= at + 3; k++) {
+            if (!Character.isDigit(text.charAt(k))) {
+                return false;
+            }
+        }
+        int after = at + 4;
+        return after == text.length() || text.charAt(after) == grouping || text.charAt(after) == decimal;
     }
 
     public Double parseDouble(String raw) throws CoercionException {
@@ -92,17 +124,42 @@ public final class NumberParser {
     }
 
     /** With both marks the last one is the decimal; a lone comma is decimal (European files) unless it groups thousands twice. */
-    private static char autoDecimal(String text, int lastDot, int lastComma) {
+    /**
+     * With both marks the last one is the decimal; several of one mark group thousands; a lone mark is the
+     * decimal unless exactly three digits follow it ({@code 1,234}), which reads as the rest of the input.
+     */
+    private char autoDecimal(String text, int lastDot, int lastComma, String raw) throws CoercionException {
         if (lastDot >= 0 && lastComma >= 0) {
             return lastDot > lastComma ? '.' : ',';
         }
-        if (lastComma >= 0) {
-            return text.indexOf(',') == lastComma ? ',' : '.';
+        int last = Math.max(lastDot, lastComma);
+        if (last < 0) {
+            return '.';
         }
-        if (lastDot >= 0 && text.indexOf('.') != lastDot) {
-            return ','; // 1.234.567: dots group thousands
+        char found = text.charAt(last);
+        if (text.indexOf(found) != last) {
+            return found == ',' ? '.' : ','; // 1,234,567 or 1.234.567: the mark groups thousands
         }
-        return '.';
+        if (!threeDigitsEnd(text, last)) {
+            return found;
+        }
+        if (ambiguousAs == null) {
+            throw new CoercionException("'" + raw.strip() + "' is ambiguous and this input writes decimals both ways ("
+                    + conflict + "); set source.decimal in the mapping");
+        }
+        return switch (ambiguousAs) {
+            case DOT -> '.';
+            case COMMA -> ',';
+            case AUTO -> found; // nothing else to go by: as written, as the original ingestor read it
+        };
+    }
+
+    private static boolean threeDigitsEnd(String text, int at) {
+        int end = at + 1;
+        while (end < text.length() && Character.isDigit(text.charAt(end))) {
+            end++;
+        }
+        return end == text.length() && end - at - 1 == 3;
     }
 
     private static CoercionException notANumber(String raw) {

@@ -20,6 +20,7 @@ import java.util.Set;
 public final class RecordTransformer {
 
     private final Dataset dataset;
+    private final Coercer coercer;
     private final String deviceId;
     private final int[] sourceIndex; // per load column: index in the header, -1 for the envelope's device id
     private final String[] sourceName;
@@ -33,7 +34,13 @@ public final class RecordTransformer {
      *     or matches none of the mapping's columns
      */
     public RecordTransformer(Dataset dataset, List<String> header, String deviceId) {
+        this(dataset, header, deviceId, dataset.coercer());
+    }
+
+    /** @param coercer the coercer for this input (its decimal mark decided from its numbers) */
+    public RecordTransformer(Dataset dataset, List<String> header, String deviceId, Coercer coercer) {
         this.dataset = dataset;
+        this.coercer = coercer;
         this.deviceId = deviceId;
         Mapping mapping = dataset.mapping();
         Map<String, Integer> byName = new LinkedHashMap<>();
@@ -95,6 +102,20 @@ public final class RecordTransformer {
         });
     }
 
+    /** Header index to source column name, for the columns read as numbers (what decides a decimal mark). */
+    public Map<Integer, String> numericColumns() {
+        Map<Integer, String> numeric = new LinkedHashMap<>();
+        for (int i = 0; i < sourceIndex.length; i++) {
+            if (sourceIndex[i] >= 0
+                    && (coercions[i] == Coercion.FLOAT
+                            || coercions[i] == Coercion.DECIMAL
+                            || coercions[i] == Coercion.INT)) {
+                numeric.put(sourceIndex[i], sourceName[i]);
+            }
+        }
+        return numeric;
+    }
+
     /** Summary rows (totals, averages) that the mapping's {@code skip_rows_where} names. */
     public boolean isSummaryRow(RawRecord record) {
         for (var entry : skipWhere.entrySet()) {
@@ -113,7 +134,7 @@ public final class RecordTransformer {
             String raw = sourceIndex[i] == -1 ? deviceId : sourceIndex[i] < 0 ? null : record.value(sourceIndex[i]);
             Object value;
             try {
-                value = sourceIndex[i] == -1 ? deviceId : dataset.coercer().coerce(coercions[i], raw);
+                value = sourceIndex[i] == -1 ? deviceId : coercer.coerce(coercions[i], raw);
             } catch (CoercionException e) {
                 errors = add(errors, new RecordError(record.row(), sourceName[i], raw, "type", e.getMessage()));
                 continue;

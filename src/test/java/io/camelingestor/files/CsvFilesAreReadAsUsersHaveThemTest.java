@@ -51,6 +51,54 @@ class CsvFilesAreReadAsUsersHaveThemTest extends IngestorIntegrationTest {
                 .containsExactly("2025-04-01 00:00 1.5", "2025-04-01 01:00 2.25", "2025-04-01 02:00 1234.5");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "ambiguous-decided-by-comma.csv, 1.234, comma",
+        "ambiguous-decided-by-dot.csv, 1234.0, dot"
+    })
+    void anAmbiguousNumberIsReadLikeTheRestOfTheFile(String fixture, double first, String mark) throws Exception {
+        String device = newDeviceId();
+        String name = device + "-" + fixture;
+        drop("energy_hourly", name, Files.readAllBytes(FIXTURES.resolve(fixture)));
+        Map<String, Object> batch = awaitBatch("energy_hourly", name);
+        cleanUp(batch);
+
+        assertThat(batch).containsEntry("status", "LOADED");
+        assertThat(jdbc.queryForList(
+                        "SELECT energy_kwh FROM fact_energy_hourly WHERE device_id = ? ORDER BY ts",
+                        Double.class,
+                        device))
+                .containsExactly(first, 12.5);
+        assertThat(jdbc.queryForObject(
+                        "SELECT metadata #>> '{detected,decimalMark}' FROM ingest_batch WHERE id = ?",
+                        String.class,
+                        batch.get("id")))
+                .isEqualTo(mark);
+    }
+
+    @Test
+    void anAmbiguousNumberInAFileWritingDecimalsBothWaysIsAnError() throws Exception {
+        String device = newDeviceId();
+        String name = device + "-contradicting-decimal-marks.csv";
+        drop("energy_hourly", name, Files.readAllBytes(FIXTURES.resolve("contradicting-decimal-marks.csv")));
+        Map<String, Object> batch = awaitBatch("energy_hourly", name);
+        cleanUp(batch);
+
+        assertThat(batch).containsEntry("status", "PARTIAL").containsEntry("rows_invalid", 1L);
+        assertThat(jdbc.queryForList(
+                        "SELECT energy_kwh FROM fact_energy_hourly WHERE device_id = ? ORDER BY ts",
+                        Double.class,
+                        device))
+                .containsExactly(12.5, 3.25);
+        assertThat(jdbc.queryForObject(
+                        "SELECT errors->0->>'message' FROM staging_energy_hourly WHERE batch_id = ? AND NOT valid",
+                        String.class,
+                        batch.get("id")))
+                .isEqualTo(
+                        "'1,234' is ambiguous and this input writes decimals both ways (row 2 column 'Hourly' '12,5' has"
+                                + " a decimal comma, row 3 column 'Hourly' '3.25' a decimal dot); set source.decimal in the mapping");
+    }
+
     @Test
     void extraColumnsAreKeptInTheRawStagingData() throws Exception {
         String name = newDeviceId() + "-tolerant-header.csv";
