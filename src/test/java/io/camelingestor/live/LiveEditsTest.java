@@ -95,6 +95,22 @@ class LiveEditsTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> child.log().contains("Routes reloaded summary"));
             drop("eeeeeeeeeeeeeeeeeeeeeeee-hourly.csv", "Wrong,Header\n1,2\n");
             assertThat(awaitStatus(db, "eeeeeeeeeeeeeeeeeeeeeeee-hourly.csv")).isEqualTo("REJECTED");
+
+            // a quality threshold: under it, nothing of the input is loaded
+            Files.writeString(mapping, original + "\nquality:\n  min_valid_ratio: 0.9\n");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> child.log().contains("Mapping energy_hourly reloaded")
+                            && !health(child.port()).contains("\"energy_hourly\":\"energy_hourly.yaml"));
+            drop(
+                    "ffffffffffffffffffffffff-hourly.csv",
+                    "Date and Time,Hourly\n2025-05-04T00:00:00,1\n2025-05-04T01:00:00,-1\n");
+            assertThat(awaitStatus(db, "ffffffffffffffffffffffff-hourly.csv")).isEqualTo("REJECTED");
+            assertThat(db.queryForObject("SELECT error FROM ingest_batch WHERE input_id LIKE 'ffff%'", String.class))
+                    .isEqualTo("quality below threshold: 1 of 2 rows valid, the mapping requires a ratio of 0.9");
+            assertThat(db.queryForObject(
+                            "SELECT count(*) FROM fact_energy_hourly WHERE device_id = 'ffffffffffffffffffffffff'",
+                            Long.class))
+                    .isZero();
         }
     }
 
