@@ -41,19 +41,4 @@ public record Envelope(
         Objects.requireNonNull(dataset, "dataset");
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
     }
-
-    /** The same envelope with the device id a mapping found (in the file name, for instance). */
-    public Envelope withDeviceId(String newDeviceId) {
-        return new Envelope(
-                sourceId,
-                inputId,
-                sourceUri,
-                receivedAt,
-                contentType,
-                dataset,
-                newDeviceId,
-                granularity,
-                sha256,
-                metadata);
-    }
 }

@@ -38,7 +38,7 @@ public class MappingRegistry {
     private final Map<String, String> errors = new ConcurrentHashMap<>();
     private final Map<String, FileTime> seen = new ConcurrentHashMap<>();
 
-    private record Loaded(Dataset dataset, FileTime modified) {}
+    private record Loaded(Dataset dataset) {}
 
     public MappingRegistry(IngestorProperties properties, TableCatalog catalog) throws IOException {
         this.dir = properties.mappingsDir();
@@ -118,7 +118,7 @@ public class MappingRegistry {
         try {
             Mapping mapping = loader.load(file);
             Dataset dataset = check(name, mapping);
-            boolean replaced = datasets.put(name, new Loaded(dataset, modified)) != null;
+            boolean replaced = datasets.put(name, new Loaded(dataset)) != null;
             errors.remove(name);
             log.info(
                     "Mapping {} {} from {} (target {}, {} columns)",

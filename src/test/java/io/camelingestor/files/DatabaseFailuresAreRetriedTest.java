@@ -63,10 +63,5 @@ class DatabaseFailuresAreRetriedTest extends IngestorIntegrationTest {
         assertThat(rejected("dairy_production", name)).exists();
         assertThat(Files.readString(rejected("dairy_production", name + ".error.json")))
                 .contains("\"status\" : \"FAILED\"");
-        assertThat((java.time.Duration.between(
-                        ((java.sql.Timestamp) batch.get("started_at")).toInstant(),
-                        ((java.sql.Timestamp) batch.get("finished_at")).toInstant())))
-                .as("four redeliveries with exponential back-off")
-                .isGreaterThan(Duration.ofSeconds(10));
     }
 }
