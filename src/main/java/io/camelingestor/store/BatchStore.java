@@ -27,6 +27,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component("batches")
 public class BatchStore {
 
+    // finished_at is clock_timestamp(), not now(): now() is when the transaction began, and the load
+    // completes its batch at the end of a long transaction
+
     public static final String BATCH_ID = "batchId";
     public static final String BATCH_STATUS = "batchStatus";
     public static final String BATCH_STARTED = "batchStartedAt";
@@ -97,7 +100,7 @@ public class BatchStore {
             // not be written, say, with the database down) is superseded by this one
             jdbc.update(
                     """
-                    UPDATE ingest_batch SET status = 'FAILED', finished_at = now(), rows_loaded = 0,
+                    UPDATE ingest_batch SET status = 'FAILED', finished_at = clock_timestamp(), rows_loaded = 0,
                            error = 'superseded: the input was tried again as batch ' || ?
                     WHERE node_id = ? AND dataset = ? AND input_id = ? AND status = 'RUNNING' AND id <> ?
                     """,
@@ -117,7 +120,7 @@ public class BatchStore {
     public void markDuplicate(UUID batchId, String dataset, String sha256) {
         jdbc.update(
                 """
-                UPDATE ingest_batch SET status = 'DUPLICATE', finished_at = now(), rows_loaded = 0,
+                UPDATE ingest_batch SET status = 'DUPLICATE', finished_at = clock_timestamp(), rows_loaded = 0,
                        duplicate_of = (SELECT id FROM ingest_batch WHERE dataset = ? AND sha256 = ?
                                        AND status IN ('LOADED', 'PARTIAL') LIMIT 1)
                 WHERE id = ?
@@ -132,7 +135,7 @@ public class BatchStore {
         jdbc.update(
                 """
                 UPDATE ingest_batch SET status = ?, rows_total = ?, rows_valid = ?, rows_invalid = ?, rows_loaded = ?,
-                       quality_score = ?, finished_at = now(), metadata = metadata || ?::jsonb
+                       quality_score = ?, finished_at = clock_timestamp(), metadata = metadata || ?::jsonb
                 WHERE id = ?
                 """,
                 status,
@@ -149,7 +152,7 @@ public class BatchStore {
     public void fail(UUID batchId, String status, String error, StageResult staged) {
         jdbc.update(
                 """
-                UPDATE ingest_batch SET status = ?, error = ?, finished_at = now(),
+                UPDATE ingest_batch SET status = ?, error = ?, finished_at = clock_timestamp(),
                        rows_total = ?, rows_valid = ?, rows_invalid = ?, rows_loaded = 0, quality_score = ?
                 WHERE id = ?
                 """,
@@ -167,7 +170,7 @@ public class BatchStore {
         jdbc.update(
                 """
                 INSERT INTO pipeline_execution (batch_id, stage, started_at, finished_at, status, records_in, records_out, error)
-                VALUES (?, ?, ?, now(), ?, ?, ?, ?)
+                VALUES (?, ?, ?, clock_timestamp(), ?, ?, ?, ?)
                 """,
                 batchId,
                 stage,
@@ -216,7 +219,7 @@ public class BatchStore {
             UUID id = (UUID) batch.get("id");
             tx.executeWithoutResult(status -> {
                 jdbc.update(
-                        "UPDATE ingest_batch SET status = 'FAILED', finished_at = now(), rows_loaded = 0, error = ? WHERE id = ?",
+                        "UPDATE ingest_batch SET status = 'FAILED', finished_at = clock_timestamp(), rows_loaded = 0, error = ? WHERE id = ?",
                         "interrupted: the service stopped while ingesting this input; its staging rows were discarded"
                                 + " and the input, left where it was, is ingested again",
                         id);
