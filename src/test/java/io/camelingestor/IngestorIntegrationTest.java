@@ -60,21 +60,22 @@ public abstract class IngestorIntegrationTest {
         return Files.move(tmp, inbound.resolve(fileName), StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Waits until the newest batch of the file has ended, and returns its row. */
+    /** Waits until the file, dropped into its dataset's folder, has left it with an ended batch; returns the batch. */
     protected Map<String, Object> awaitBatch(String dataset, String fileName) {
-        return awaitBatches(dataset, fileName, 1).get(0);
+        return awaitBatch(dataset, fileName, dataset);
     }
 
-    /** Waits until the file has at least {@code count} ended batches; newest first. */
-    protected List<Map<String, Object>> awaitBatches(String dataset, String fileName, int count) {
+    /**
+     * The same for a file dropped into another folder ({@code auto}) than the dataset its batch ends up with.
+     *
+     * @return the newest batch of the file
+     */
+    protected Map<String, Object> awaitBatch(String dataset, String fileName, String droppedInto) {
         await().atMost(INGEST_TIMEOUT)
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> batches(dataset, fileName).stream()
-                                        .filter(b -> !"RUNNING".equals(b.get("status")))
-                                        .count()
-                                >= count
-                        && !Files.exists(properties.inbound(dataset).resolve(fileName)));
-        return batches(dataset, fileName);
+                .until(() -> batches(dataset, fileName).stream().anyMatch(b -> !"RUNNING".equals(b.get("status")))
+                        && !Files.exists(properties.inbound(droppedInto).resolve(fileName)));
+        return batches(dataset, fileName).get(0);
     }
 
     protected List<Map<String, Object>> batches(String dataset, String fileName) {

@@ -32,7 +32,6 @@ public class BatchStore {
 
     public static final String BATCH_ID = "batchId";
     public static final String BATCH_STATUS = "batchStatus";
-    public static final String BATCH_STARTED = "batchStartedAt";
 
     private static final Logger log = LoggerFactory.getLogger(BatchStore.class);
 
@@ -52,8 +51,8 @@ public class BatchStore {
      * Registers the input of the exchange's {@link Envelope}: a new RUNNING batch, or a DUPLICATE batch when
      * the same content was already loaded for this dataset.
      *
-     * <p>Leaves the exchange properties {@value #BATCH_ID} (UUID), {@value #BATCH_STATUS} ({@code RUNNING} or
-     * {@code DUPLICATE}) and {@value #BATCH_STARTED} (Instant).
+     * <p>Leaves the exchange properties {@value #BATCH_ID} (UUID) and {@value #BATCH_STATUS} ({@code RUNNING} or
+     * {@code DUPLICATE}); for a duplicate also {@code duplicateOf}.
      */
     public void register(Exchange exchange) {
         Envelope envelope = exchange.getProperty(Envelope.PROPERTY, Envelope.class);
@@ -70,6 +69,8 @@ public class BatchStore {
                         .stream()
                         .findFirst();
         String status = original.isPresent() ? "DUPLICATE" : "RUNNING";
+        Timestamp finished = original.isPresent() ? Timestamp.from(started) : null; // a duplicate ends here
+        Integer none = original.isPresent() ? 0 : null; // ... having read, staged and loaded nothing
         jdbc.update(
                 """
                 INSERT INTO ingest_batch (id, source_id, dataset, input_id, sha256, source_uri, device_id, content_type,
@@ -90,11 +91,11 @@ public class BatchStore {
                 nodeId,
                 toJson(envelope.metadata()),
                 Timestamp.from(started),
-                original.isPresent() ? Timestamp.from(started) : null,
-                original.isPresent() ? 0 : null,
-                original.isPresent() ? 0 : null,
-                original.isPresent() ? 0 : null,
-                original.isPresent() ? 0 : null);
+                finished,
+                none,
+                none,
+                none,
+                none);
         if (!original.isPresent()) {
             // an earlier attempt at the same input on this node that never finished (its dead letter could
             // not be written, say, with the database down) is superseded by this one
@@ -112,7 +113,6 @@ public class BatchStore {
         }
         exchange.setProperty(BATCH_ID, id);
         exchange.setProperty(BATCH_STATUS, status);
-        exchange.setProperty(BATCH_STARTED, started);
         original.ifPresent(o -> exchange.setProperty("duplicateOf", o));
     }
 

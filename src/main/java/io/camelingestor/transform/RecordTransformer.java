@@ -4,6 +4,7 @@ import io.camelingestor.mapping.Dataset;
 import io.camelingestor.mapping.Mapping;
 import io.camelingestor.pipeline.InputRejectedException;
 import io.camelingestor.read.RawRecord;
+import io.camelingestor.store.TargetTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ public final class RecordTransformer {
     private final Coercion[] coercions;
     private final Mapping.Constraint[] constraints;
     private final boolean[] required;
+    private final TargetTable.Column[] targetColumns; // looked up once per input, not per value
     private final Map<Integer, Set<String>> skipWhere = new LinkedHashMap<>();
 
     /**
@@ -54,6 +56,7 @@ public final class RecordTransformer {
         coercions = new Coercion[n];
         constraints = new Mapping.Constraint[n];
         required = new boolean[n];
+        targetColumns = new TargetTable.Column[n];
         Map<String, String> targetToSource = new LinkedHashMap<>();
         mapping.columns().forEach((source, target) -> targetToSource.put(target, source));
         List<String> missingRequired = new ArrayList<>();
@@ -64,6 +67,7 @@ public final class RecordTransformer {
             required[i] = mapping.required().contains(target);
             coercions[i] = mapping.coercion(target);
             constraints[i] = mapping.constraints().get(target);
+            targetColumns[i] = dataset.target().column(target).orElse(null);
             if (source == null) { // device_id from the envelope
                 sourceIndex[i] = -1;
                 sourceName[i] = target;
@@ -156,9 +160,8 @@ public final class RecordTransformer {
             } else if (constraints[i] != null) {
                 errors = check(constraints[i], value, record.row(), sourceName[i], raw, errors);
             }
-            Optional<String> refused =
-                    dataset.target().column(dataset.loadColumns().get(i)).flatMap(c -> c.refuses(value));
-            if (refused.isPresent() && !(value == null && required[i])) {
+            Optional<String> refused = targetColumns[i] == null ? Optional.empty() : targetColumns[i].refuses(value);
+            if (refused.isPresent()) {
                 errors = add(
                         errors,
                         new RecordError(

@@ -15,7 +15,7 @@ class AutoFolderDetectsTheDatasetTest extends IngestorIntegrationTest {
         String name = device + "-daily.csv";
         drop("auto", name, "Date and Time,Daily\n2025-06-01,42.5\n2025-06-02,40\n");
 
-        Map<String, Object> batch = awaitBatchIn("energy_daily", name);
+        Map<String, Object> batch = awaitBatch("energy_daily", name, "auto");
         cleanUp(batch);
 
         assertThat(batch)
@@ -35,7 +35,7 @@ class AutoFolderDetectsTheDatasetTest extends IngestorIntegrationTest {
         String name = "mystery-" + newDeviceId() + ".csv";
         drop("auto", name, "Colour,Weight\nred,3\n");
 
-        Map<String, Object> batch = awaitBatchIn("auto", name);
+        Map<String, Object> batch = awaitBatch("auto", name, "auto");
         cleanUp(batch);
 
         assertThat(batch).containsEntry("status", "REJECTED");
@@ -45,15 +45,5 @@ class AutoFolderDetectsTheDatasetTest extends IngestorIntegrationTest {
                 .contains("dairy_production [Date, Nr. animals]");
         assertThat(rejected("auto", name)).exists();
         assertThat(rejected("auto", name + ".error.json")).content().contains("datasets tried");
-    }
-
-    /** The batch carries the detected dataset, while the file was dropped into auto/. */
-    private Map<String, Object> awaitBatchIn(String dataset, String name) {
-        org.awaitility.Awaitility.await()
-                .atMost(INGEST_TIMEOUT)
-                .until(() -> batches(dataset, name).stream().anyMatch(b -> !"RUNNING".equals(b.get("status")))
-                        && !java.nio.file.Files.exists(
-                                properties.inbound("auto").resolve(name)));
-        return batches(dataset, name).get(0);
     }
 }

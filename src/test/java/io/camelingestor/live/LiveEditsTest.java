@@ -120,16 +120,15 @@ class LiveEditsTest {
         Files.move(inbound.resolve(name + ".tmp"), inbound.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** The status the file's batch ends with (each file here is dropped once). */
     private static String awaitStatus(JdbcTemplate db, String file) {
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(250))
-                .until(() -> db.queryForList(
-                                        "SELECT status FROM ingest_batch WHERE input_id LIKE ? AND status <> 'RUNNING'",
-                                        String.class,
-                                        file + ":%")
-                                .size()
-                        == 1);
-        return db.queryForObject("SELECT status FROM ingest_batch WHERE input_id LIKE ?", String.class, file + ":%");
+                .until(() -> {
+                    String status = ChildIngestor.latestStatus(db, file);
+                    return status != null && !"RUNNING".equals(status);
+                });
+        return ChildIngestor.latestStatus(db, file);
     }
 
     private static String health(int port) throws Exception {

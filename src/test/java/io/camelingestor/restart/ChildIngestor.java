@@ -37,6 +37,18 @@ public final class ChildIngestor implements AutoCloseable {
         return new JdbcTemplate(new SingleConnectionDataSource(url, "postgres", "", true));
     }
 
+    /** The status of the newest batch of a file (by its name), or null before there is one. */
+    public static String latestStatus(JdbcTemplate db, String fileName) {
+        return db
+                .queryForList(
+                        "SELECT status FROM ingest_batch WHERE input_id LIKE ? ORDER BY started_at DESC LIMIT 1",
+                        String.class,
+                        fileName + ":%")
+                .stream()
+                .findFirst()
+                .orElse(null);
+    }
+
     /** The HTTP port the child's Tomcat took. */
     public int port() throws IOException {
         var m = java.util.regex.Pattern.compile("Tomcat started on port (\\d+)").matcher(log());

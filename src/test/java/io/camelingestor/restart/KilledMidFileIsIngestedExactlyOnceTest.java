@@ -42,10 +42,11 @@ class KilledMidFileIsIngestedExactlyOnceTest {
             drop(inbound, "bbbbbbbbbbbbbbbbbbbbbbbb-hourly.csv", BIG_ROWS);
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(20))
-                    .until(() -> "RUNNING".equals(status(db, "bbbbbbbbbbbbbbbbbbbbbbbb-hourly.csv")));
+                    .until(() ->
+                            "RUNNING".equals(ChildIngestor.latestStatus(db, "bbbbbbbbbbbbbbbbbbbbbbbb-hourly.csv")));
             first.kill();
 
-            assertThat(status(db, "bbbbbbbbbbbbbbbbbbbbbbbb-hourly.csv"))
+            assertThat(ChildIngestor.latestStatus(db, "bbbbbbbbbbbbbbbbbbbbbbbb-hourly.csv"))
                     .as("the kill came before the load committed")
                     .isEqualTo("RUNNING");
             assertThat(inbound.resolve("bbbbbbbbbbbbbbbbbbbbbbbb-hourly.csv")).exists();
@@ -98,18 +99,7 @@ class KilledMidFileIsIngestedExactlyOnceTest {
     private static void awaitStatus(JdbcTemplate db, String file, String status) {
         await().atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(250))
-                .until(() -> status.equals(status(db, file)));
-    }
-
-    private static String status(JdbcTemplate db, String file) {
-        return db
-                .queryForList(
-                        "SELECT status FROM ingest_batch WHERE input_id LIKE ? ORDER BY started_at DESC LIMIT 1",
-                        String.class,
-                        file + ":%")
-                .stream()
-                .findFirst()
-                .orElse(null);
+                .until(() -> status.equals(ChildIngestor.latestStatus(db, file)));
     }
 
     private static long rows(JdbcTemplate db, String device) {
