@@ -190,13 +190,33 @@ public class MappingRegistry {
                         null,
                         "staging_table",
                         "table '" + mapping.stagingTable() + "' does not exist (create it LIKE staging_template)"));
-        for (String column : List.of("batch_id", "row_number", "raw", "data", "errors", "valid", "loaded")) {
+        for (String column : List.of("batch_id", "row_number", "raw", "data", "errors", "valid")) {
             if (!staging.has(column)) {
                 throw new MappingException(
                         file,
                         null,
                         "staging_table",
                         "table '" + staging.name() + "' lacks column " + column + " (create it LIKE staging_template)");
+            }
+        }
+        for (String column : List.of("raw", "data")) {
+            if (!"ARRAY".equals(staging.column(column).orElseThrow().type())) {
+                throw new MappingException(
+                        file,
+                        null,
+                        "staging_table",
+                        "table '" + staging.name() + "' has column " + column + " of the old jsonb shape"
+                                + " (create it LIKE staging_template: " + column + " is text[])");
+            }
+        }
+        for (String column : dataset.loadColumns()) {
+            if (target.column(column).map(c -> c.castType() == null).orElse(false)) {
+                throw new MappingException(
+                        file,
+                        null,
+                        "columns",
+                        "column " + column + " of table '" + target.name()
+                                + "' has a type whose name is not a plain identifier; it cannot be loaded");
             }
         }
         return dataset;

@@ -15,6 +15,7 @@ import io.camelingestor.transform.StagedRow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -24,6 +25,9 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.UUID;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -36,6 +40,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component("stager")
 public class Stager {
 
+    private static final Logger log = LoggerFactory.getLogger(Stager.class);
+
     private static final int SAMPLE_ERRORS = 100;
     private static final int SAMPLES_PER_CHECK = 20;
 
@@ -44,11 +50,19 @@ public class Stager {
     private final BatchStore batches;
     private final TransactionTemplate tx;
 
-    public Stager(RecordReaders readers, StagingWriter writer, BatchStore batches, TransactionTemplate tx) {
+    private final Duration progressEvery;
+
+    public Stager(
+            RecordReaders readers,
+            StagingWriter writer,
+            BatchStore batches,
+            TransactionTemplate tx,
+            @Value("${ingestor.progress-log-period:10s}") Duration progressEvery) {
         this.readers = readers;
         this.writer = writer;
         this.batches = batches;
         this.tx = tx;
+        this.progressEvery = progressEvery;
     }
 
     /**
@@ -68,15 +82,14 @@ public class Stager {
             try (RecordStream records = readers.open(envelope, dataset)) {
                 RecordTransformer transformer =
                         new RecordTransformer(dataset, records.header(), envelope.deviceId(), coercer.coercer());
-                Tally tally = new Tally();
-                writer.write(
-                        batchId,
-                        dataset.mapping().stagingTable(),
-                        records.header(),
-                        dataset.loadColumns(),
-                        tally.rows(records, transformer));
+                Tally tally = new Tally(new Progress(envelope, progressEvery));
+                writer.write(batchId, dataset.mapping().stagingTable(), tally.rows(records, transformer));
+                tally.progress.finished(tally.total);
                 Map<String, Object> detected = new LinkedHashMap<>(records.detected());
                 detected.put("decimalMark", coercer.describe());
+                // the names of the staged arrays' elements, kept once per batch rather than once per row
+                detected.put("header", records.header());
+                detected.put("columns", dataset.loadColumns());
                 return tally.result(detected);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -112,8 +125,43 @@ public class Stager {
         }
     }
 
+    /** Logs how far a large input has got, at most once per period, from the thread that reads it. */
+    private static final class Progress {
+        private final Envelope envelope;
+        private final long everyNanos;
+        private final long started = System.nanoTime();
+        private long next;
+
+        Progress(Envelope envelope, Duration every) {
+            this.envelope = envelope;
+            this.everyNanos = every.toNanos();
+            this.next = started + everyNanos;
+        }
+
+        /** Called per row: one clock read per 4096 rows keeps it off the profile. */
+        void row(long rows) {
+            if ((rows & 4095) == 0 && System.nanoTime() >= next) {
+                next = System.nanoTime() + everyNanos;
+                log.info("{} {}: {} rows read, {} rows/s", envelope.dataset(), envelope.inputId(), rows, rate(rows));
+            }
+        }
+
+        void finished(long rows) {
+            if (System.nanoTime() - started >= everyNanos) {
+                log.info(
+                        "{} {}: all {} rows read, {} rows/s", envelope.dataset(), envelope.inputId(), rows, rate(rows));
+            }
+        }
+
+        private long rate(long rows) {
+            long nanos = Math.max(1, System.nanoTime() - started);
+            return rows * 1_000_000_000L / nanos;
+        }
+    }
+
     /** Counts rows and failed rules while the rows stream past, keeping a bounded sample for reports. */
     private static final class Tally {
+        private final Progress progress;
         private long total;
         private long valid;
         private long skipped;
@@ -150,8 +198,13 @@ public class Stager {
             };
         }
 
+        Tally(Progress progress) {
+            this.progress = progress;
+        }
+
         private StagedRow count(StagedRow row) {
             total++;
+            progress.row(total);
             if (row.valid()) {
                 valid++;
                 return row;

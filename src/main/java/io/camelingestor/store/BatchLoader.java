@@ -14,21 +14,26 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.postgresql.util.PSQLException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Moves a batch's valid staging rows into the dataset's table in one transaction: one set-based
- * {@code INSERT ... SELECT} with the mapping's conflict strategy, the staging rows marked loaded, and the batch
- * completed (LOADED or PARTIAL). Either all of it commits or none of it does, so a stop in the middle can
+ * {@code INSERT ... SELECT} with the mapping's conflict strategy, and the batch completed (LOADED or PARTIAL),
+ * which is what marks its valid staging rows loaded. Either all of it commits or none of it does, so a stop in the middle can
  * never leave rows loaded under a RUNNING batch.
  */
 @Component("batchLoader")
 public class BatchLoader {
 
     private static final String UNIQUE_VIOLATION = "23505";
+    /** "ON CONFLICT DO UPDATE command cannot affect row a second time": the input repeats a key. */
+    private static final String CARDINALITY_VIOLATION = "21000";
+
     private static final String BATCH_CONTENT_KEY = "ingest_batch_content_once";
 
     private final JdbcTemplate jdbc;
@@ -57,11 +62,7 @@ public class BatchLoader {
         Instant started = Instant.now();
         try {
             long loaded = tx.execute(s -> {
-                long rows = jdbc.update(insertSql(dataset), batchId, batchId);
-                jdbc.update(
-                        "UPDATE " + SqlIdentifiers.quote(dataset.mapping().stagingTable())
-                                + " SET loaded = true WHERE batch_id = ? AND valid",
-                        batchId);
+                long rows = insert(dataset, batchId, s);
                 batches.complete(batchId, status, staged, rows);
                 batches.recordQualityChecks(batchId, dataset.name(), staged);
                 batches.recordStage(batchId, "load", started, "success", staged.rowsValid(), rows, null);
@@ -85,38 +86,75 @@ public class BatchLoader {
     }
 
     /**
-     * The statement for a dataset: values bound ({@code batch_id} twice), identifiers validated and quoted.
-     * Every dataset table has a {@code batch_id} column (checked with the mapping) for lineage.
+     * Under {@code strategy: update} the insert first runs as if every key came once, which is the common case
+     * and spares sorting the batch; only when PostgreSQL answers that a row would be updated twice (the input
+     * repeats a key) does it run again, behind a savepoint, keeping the last row of each key.
      */
-    static String insertSql(Dataset dataset) {
+    private long insert(Dataset dataset, UUID batchId, TransactionStatus status) {
+        if (dataset.mapping().conflict().strategy() != Strategy.UPDATE) {
+            return jdbc.update(insertSql(dataset, false), batchId, batchId);
+        }
+        Object savepoint = status.createSavepoint();
+        try {
+            long rows = jdbc.update(insertSql(dataset, false), batchId, batchId);
+            status.releaseSavepoint(savepoint);
+            return rows;
+        } catch (DataAccessException e) {
+            if (!(e.getMostSpecificCause() instanceof SQLException sql)
+                    || !CARDINALITY_VIOLATION.equals(sql.getSQLState())) {
+                throw e;
+            }
+            status.rollbackToSavepoint(savepoint);
+            return jdbc.update(insertSql(dataset, true), batchId, batchId);
+        }
+    }
+
+    /**
+     * The statement for a dataset: values bound ({@code batch_id} twice), identifiers validated and quoted, each
+     * staged text cast to its column's type as the database names it. Every dataset table has a {@code batch_id}
+     * column (checked with the mapping) for lineage.
+     *
+     * @param dedupe keep only the last row of each key ({@code strategy: update} on an input that repeats keys)
+     */
+    static String insertSql(Dataset dataset, boolean dedupe) {
         Mapping.Conflict conflict = dataset.mapping().conflict();
         String table = SqlIdentifiers.quote(dataset.target().name());
         List<String> columns = dataset.loadColumns();
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            TargetTable.Column column = dataset.target().column(columns.get(i)).orElseThrow();
+            values.append(i == 0 ? "" : ", ")
+                    .append("s.data[")
+                    .append(i + 1)
+                    .append("]::")
+                    .append(column.castType())
+                    .append(" AS ")
+                    .append(SqlIdentifiers.quote(column.name()));
+        }
+        StringBuilder select = new StringBuilder("SELECT ")
+                .append(values)
+                .append(", s.row_number FROM ")
+                .append(SqlIdentifiers.quote(dataset.mapping().stagingTable()))
+                .append(" s WHERE s.batch_id = ? AND s.valid");
         StringBuilder sql = new StringBuilder("INSERT INTO ")
                 .append(table)
                 .append(" (")
                 .append(SqlIdentifiers.quoteAll(columns))
                 .append(", \"batch_id\")\nSELECT ");
-        boolean dedupe = conflict.strategy() == Strategy.UPDATE;
         if (dedupe) {
             // several rows of one input with the same key: the last one wins, as a later row corrects an earlier one
             sql.append("DISTINCT ON (")
                     .append(SqlIdentifiers.quoteAll("r.", conflict.onColumns()))
                     .append(") ");
         }
-        sql.append(SqlIdentifiers.quoteAll("r.", columns));
-        sql.append(", ?::uuid");
-        sql.append("\nFROM ")
-                .append(SqlIdentifiers.quote(dataset.mapping().stagingTable()))
-                .append(" s")
-                .append("\nCROSS JOIN LATERAL jsonb_populate_record(NULL::")
-                .append(table)
-                .append(", s.data) r")
-                .append("\nWHERE s.batch_id = ? AND s.valid");
+        sql.append(SqlIdentifiers.quoteAll("r.", columns))
+                .append(", ?::uuid\nFROM (")
+                .append(select)
+                .append(") r");
         if (dedupe) {
             sql.append("\nORDER BY ")
                     .append(SqlIdentifiers.quoteAll("r.", conflict.onColumns()))
-                    .append(", s.row_number DESC");
+                    .append(", r.row_number DESC");
         }
         switch (conflict.strategy()) {
             case UPDATE -> {

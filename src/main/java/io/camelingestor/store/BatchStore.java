@@ -153,7 +153,8 @@ public class BatchStore {
         jdbc.update(
                 """
                 UPDATE ingest_batch SET status = ?, error = ?, finished_at = clock_timestamp(),
-                       rows_total = ?, rows_valid = ?, rows_invalid = ?, rows_loaded = 0, quality_score = ?
+                       rows_total = ?, rows_valid = ?, rows_invalid = ?, rows_loaded = 0, quality_score = ?,
+                       metadata = metadata || ?::jsonb
                 WHERE id = ?
                 """,
                 status,
@@ -162,6 +163,8 @@ public class BatchStore {
                 staged == null ? null : staged.rowsValid(),
                 staged == null ? null : staged.rowsInvalid(),
                 staged == null ? null : qualityScore(staged),
+                // the staged rows' column names, so that a rejected input's rows can be read by name
+                staged == null ? "{}" : toJson(Map.of("detected", staged.detected())),
                 batchId);
     }
 

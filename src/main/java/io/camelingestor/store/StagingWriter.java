@@ -21,8 +21,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * Streams staged rows into a dataset's staging table with PostgreSQL {@code COPY ... FROM STDIN} (PgJDBC's
- * CopyManager), in chunks, so that memory does not grow with the input. Runs in the caller's transaction:
- * the batch's earlier staging rows (from an attempt that failed) are replaced, never doubled.
+ * CopyManager), in chunks of about a megabyte, so that memory does not grow with the input and the database
+ * parses one chunk while the next one is being read. Runs in the caller's transaction: the batch's earlier
+ * staging rows (from an attempt that failed) are replaced, never doubled.
+ *
+ * <p>Values go as text arrays ({@code raw}: the cells as read, {@code data}: the coerced values in the load
+ * columns' order); the column names are the batch's, kept once in its metadata. Encoding an array literal
+ * inside COPY's text format is written here by hand: PgJDBC only encodes arrays for bound parameters.
  */
 @Component
 public class StagingWriter {
@@ -36,14 +41,8 @@ public class StagingWriter {
         this.dataSource = dataSource;
     }
 
-    /**
-     * @param header the input's column names, keys of each row's {@code raw} JSON
-     * @param columns the dataset's load columns, keys of each row's {@code data} JSON
-     * @return how many rows were written
-     */
-    public long write(
-            UUID batchId, String stagingTable, List<String> header, List<String> columns, Iterator<StagedRow> rows)
-            throws SQLException, IOException {
+    /** @return how many rows were written */
+    public long write(UUID batchId, String stagingTable, Iterator<StagedRow> rows) throws SQLException, IOException {
         Connection connection = DataSourceUtils.getConnection(dataSource);
         String table = SqlIdentifiers.quote(stagingTable);
         try (var delete = connection.prepareStatement("DELETE FROM " + table + " WHERE batch_id = ?")) {
@@ -56,22 +55,22 @@ public class StagingWriter {
                 .copyIn("COPY " + table + " (batch_id, row_number, raw, data, errors, valid) FROM STDIN");
         String batch = batchId.toString();
         StringBuilder chunk = new StringBuilder(FLUSH_CHARS + 64 * 1024);
-        StringWriter buffer = new StringWriter(256);
+        StringWriter errors = new StringWriter(256);
         long written = 0;
         try {
             while (rows.hasNext()) {
                 StagedRow row = rows.next();
                 chunk.append(batch).append('\t').append(row.row()).append('\t');
-                appendCopyText(chunk, rawJson(buffer, header, row.raw()));
+                appendArray(chunk, row.raw());
                 chunk.append('\t');
-                appendCopyText(chunk, dataJson(buffer, columns, row.data()));
+                appendArray(chunk, row.data());
                 chunk.append('\t');
                 if (row.valid()) {
-                    chunk.append("\\N");
+                    chunk.append("\\N\tt\n");
                 } else {
-                    appendCopyText(chunk, errorsJson(buffer, row.errors()));
+                    appendCopyText(chunk, errorsJson(errors, row.errors()));
+                    chunk.append("\tf\n");
                 }
-                chunk.append('\t').append(row.valid() ? 't' : 'f').append('\n');
                 written++;
                 if (chunk.length() >= FLUSH_CHARS) {
                     flush(copy, chunk);
@@ -96,6 +95,41 @@ public class StagingWriter {
         chunk.setLength(0);
     }
 
+    /**
+     * An array literal ({@code {"a","b",NULL}}) written straight into COPY's text format: every element
+     * double-quoted with {@code "} and {@code \} backslash-escaped for the array, then tab, newline, carriage
+     * return and backslash escaped again for COPY.
+     */
+    static void appendArray(StringBuilder out, Object[] values) {
+        out.append('{');
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            Object v = values[i];
+            if (v == null) {
+                out.append("NULL");
+                continue;
+            }
+            String s = v instanceof BigDecimal b ? b.toPlainString() : v.toString(); // dates and instants: ISO 8601
+            out.append('"');
+            for (int k = 0; k < s.length(); k++) {
+                char c = s.charAt(k);
+                switch (c) {
+                    case '"' -> out.append("\\\\\""); // array: \"  then COPY doubles the backslash
+                    case '\\' -> out.append("\\\\\\\\"); // array: \\  then COPY doubles both
+                    case '\t' -> out.append("\\t");
+                    case '\n' -> out.append("\\n");
+                    case '\r' -> out.append("\\r");
+                    case '\0' -> out.append('\uFFFD'); // text refuses NUL; a file with stray NUL bytes must stage
+                    default -> out.append(c);
+                }
+            }
+            out.append('"');
+        }
+        out.append('}');
+    }
+
     /** COPY's text format: JSON never holds raw tabs or newlines, so only backslashes need doubling. */
     private static void appendCopyText(StringBuilder out, String json) {
         for (int i = 0; i < json.length(); i++) {
@@ -108,45 +142,6 @@ public class StagingWriter {
         }
     }
 
-    private String rawJson(StringWriter buffer, List<String> header, String[] values) throws IOException {
-        buffer.getBuffer().setLength(0);
-        try (JsonGenerator g = jsonFactory.createGenerator(buffer)) {
-            g.writeStartObject();
-            for (int i = 0; i < values.length; i++) {
-                String name = i < header.size() ? header.get(i) : "column_" + (i + 1);
-                g.writeStringField(clean(name), clean(values[i]));
-            }
-            g.writeEndObject();
-        }
-        return buffer.toString();
-    }
-
-    private String dataJson(StringWriter buffer, List<String> columns, Object[] data) throws IOException {
-        buffer.getBuffer().setLength(0);
-        try (JsonGenerator g = jsonFactory.createGenerator(buffer)) {
-            g.writeStartObject();
-            for (int i = 0; i < data.length; i++) {
-                g.writeFieldName(columns.get(i));
-                Object v = data[i];
-                if (v == null) {
-                    g.writeNull();
-                } else if (v instanceof Long l) {
-                    g.writeNumber(l);
-                } else if (v instanceof Double d) {
-                    g.writeNumber(d);
-                } else if (v instanceof BigDecimal b) {
-                    g.writeNumber(b);
-                } else if (v instanceof Boolean b) {
-                    g.writeBoolean(b);
-                } else {
-                    g.writeString(clean(v.toString())); // String, LocalDate and Instant in ISO 8601
-                }
-            }
-            g.writeEndObject();
-        }
-        return buffer.toString();
-    }
-
     private String errorsJson(StringWriter buffer, List<RecordError> errors) throws IOException {
         buffer.getBuffer().setLength(0);
         try (JsonGenerator g = jsonFactory.createGenerator(buffer)) {
@@ -155,9 +150,9 @@ public class StagingWriter {
                 g.writeStartObject();
                 g.writeNumberField("row", e.row());
                 g.writeStringField("column", e.column());
-                g.writeStringField("value", e.value());
+                g.writeStringField("value", clean(e.value()));
                 g.writeStringField("rule", e.rule());
-                g.writeStringField("message", e.message());
+                g.writeStringField("message", clean(e.message()));
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -165,7 +160,7 @@ public class StagingWriter {
         return buffer.toString();
     }
 
-    /** jsonb refuses the NUL character; a file with stray NUL bytes must still stage. */
+    /** jsonb refuses the NUL character. */
     private static String clean(String s) {
         return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
     }

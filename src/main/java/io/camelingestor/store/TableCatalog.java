@@ -24,7 +24,7 @@ public class TableCatalog {
         jdbc.query(
                 """
                 SELECT column_name, data_type, is_nullable = 'YES' AS nullable, column_default IS NOT NULL AS has_default,
-                       numeric_precision, numeric_scale, character_maximum_length
+                       numeric_precision, numeric_scale, character_maximum_length, udt_schema, udt_name
                 FROM information_schema.columns
                 WHERE table_schema = current_schema() AND table_name = ?
                 ORDER BY ordinal_position
@@ -40,10 +40,18 @@ public class TableCatalog {
                                     rs.getBoolean(4),
                                     (Integer) rs.getObject(5),
                                     (Integer) rs.getObject(6),
-                                    (Integer) rs.getObject(7)));
+                                    (Integer) rs.getObject(7),
+                                    castType(rs.getString(8), rs.getString(9))));
                 },
                 table);
         return columns.isEmpty() ? Optional.empty() : Optional.of(new TargetTable(table, columns));
+    }
+
+    /** Null for a type whose name is not a plain identifier: a mapping cannot load such a column. */
+    private static String castType(String schema, String name) {
+        return SqlIdentifiers.isPlain(schema) && SqlIdentifiers.isPlain(name)
+                ? SqlIdentifiers.quote(schema) + "." + SqlIdentifiers.quote(name)
+                : null;
     }
 
     /** Whether a unique index without predicate covers exactly these columns (what ON CONFLICT needs). */

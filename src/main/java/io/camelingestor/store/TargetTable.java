@@ -24,6 +24,8 @@ public record TargetTable(String name, Map<String, Column> columns) {
      * @param precision numeric precision, for {@code numeric(p,s)}; null otherwise
      * @param scale numeric scale; null otherwise
      * @param maxLength character maximum length, for {@code varchar(n)}; null otherwise
+     * @param castType the type as SQL names it in a cast, quoted ({@code "pg_catalog"."timestamptz"}): what a
+     *     staged text value is cast to when it is loaded
      */
     public record Column(
             String name,
@@ -32,7 +34,8 @@ public record TargetTable(String name, Map<String, Column> columns) {
             boolean hasDefault,
             Integer precision,
             Integer scale,
-            Integer maxLength) {
+            Integer maxLength,
+            String castType) {
 
         /**
          * What the database would refuse for this value and why, so that it becomes a record error instead

@@ -107,7 +107,8 @@ class CsvFilesAreReadAsUsersHaveThemTest extends IngestorIntegrationTest {
         cleanUp(batch);
 
         assertThat(jdbc.queryForObject(
-                        "SELECT raw->>'Extra column' FROM staging_energy_hourly WHERE batch_id = ? AND row_number = 2",
+                        "SELECT staging_object(b.metadata->'detected'->'header', s.raw)->>'Extra column' FROM staging_energy_hourly s JOIN ingest_batch b ON b.id = s.batch_id"
+                                + " WHERE s.batch_id = ? AND s.row_number = 2",
                         String.class,
                         batch.get("id")))
                 .isEqualTo("kept in raw");
@@ -174,7 +175,8 @@ class CsvFilesAreReadAsUsersHaveThemTest extends IngestorIntegrationTest {
                 batch.get("id"));
         assertThat(rows).containsExactly("2025-04-01 120 28.50", "2025-04-02 121 29.00", "2025-04-03 119 27.50");
         assertThat(jdbc.queryForObject(
-                        "SELECT raw->>'Notes' FROM staging_dairy_production WHERE batch_id = ? AND row_number = 3",
+                        "SELECT staging_object(b.metadata->'detected'->'header', s.raw)->>'Notes' FROM staging_dairy_production s JOIN ingest_batch b ON b.id = s.batch_id"
+                                + " WHERE s.batch_id = ? AND s.row_number = 3",
                         String.class,
                         batch.get("id")))
                 .isEqualTo("vet visit, \"routine\"\nsecond line");

@@ -69,7 +69,8 @@ class ExcelAndJsonFilesAreLoadedTest extends IngestorIntegrationTest {
                         device))
                 .containsExactly(1.5, 2.5);
         assertThat(jdbc.queryForObject(
-                        "SELECT raw->>'note' FROM staging_energy_hourly WHERE batch_id = ? AND row_number = 2",
+                        "SELECT staging_object(b.metadata->'detected'->'header', s.raw)->>'note' FROM staging_energy_hourly s JOIN ingest_batch b ON b.id = s.batch_id"
+                                + " WHERE s.batch_id = ? AND s.row_number = 2",
                         String.class,
                         batch.get("id")))
                 .isEqualTo("{\"source\":\"meter\"}");

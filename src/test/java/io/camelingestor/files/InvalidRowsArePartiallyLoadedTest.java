@@ -56,7 +56,8 @@ class InvalidRowsArePartiallyLoadedTest extends IngestorIntegrationTest {
         assertThat((String) invalid.get(3).get("errors"))
                 .contains("\"column\": \"Date and Time\"", "\"column\": \"Hourly\"", "\"rule\": \"min\"");
         assertThat(jdbc.queryForObject(
-                        "SELECT count(*) FROM staging_energy_hourly WHERE batch_id = ? AND valid AND loaded",
+                        "SELECT count(*) FROM staging_energy_hourly s JOIN ingest_batch b ON b.id = s.batch_id"
+                                + " WHERE s.batch_id = ? AND s.valid AND b.status IN ('LOADED', 'PARTIAL')",
                         Long.class,
                         batch.get("id")))
                 .isEqualTo(2L);

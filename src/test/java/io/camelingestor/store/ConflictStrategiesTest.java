@@ -89,6 +89,18 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
     }
 
     @Test
+    void updateOfAnInputWithoutRepeatedKeysLoadsEveryRow() throws Exception {
+        jdbc.update("DELETE FROM staging_strategy WHERE row_number = 2");
+
+        Exchange exchange = load("update", "strategy_target", "[v, note]");
+
+        assertThat(rows("strategy_target"))
+                .containsExactly(
+                        "d1|2025-01-01T00:00:00Z|7.0|second|" + batchId, "d1|2025-01-01T01:00:00Z|3.0|new|" + batchId);
+        assertThat(exchange.getProperty("rowsLoaded", Long.class)).isEqualTo(2L);
+    }
+
+    @Test
     void updateWithoutUpdateColumnsUpdatesEveryColumnButTheKey() throws Exception {
         load("update", "strategy_target", "[]");
 
@@ -116,8 +128,9 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
         assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null");
         assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
                 .isEqualTo("RUNNING");
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM staging_strategy WHERE loaded", Long.class))
-                .isZero();
+        // the staged rows stay for the report, under a batch that never completed
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM staging_strategy WHERE valid", Long.class))
+                .isEqualTo(3L);
     }
 
     @Test
@@ -168,7 +181,7 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
         jdbc.update(
                 """
                 INSERT INTO staging_strategy (batch_id, row_number, raw, data, valid)
-                VALUES (?, ?, '{}', jsonb_build_object('device_id', ?::text, 'ts', ?::text, 'v', ?::float8, 'note', ?::text), true)""",
+                VALUES (?, ?, '{}', ARRAY[?, ?, ?::float8::text, ?], true)""",
                 batchId,
                 row,
                 device,

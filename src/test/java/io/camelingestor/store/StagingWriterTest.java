@@ -1,0 +1,101 @@
+package io.camelingestor.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.camelingestor.IngestorIntegrationTest;
+import io.camelingestor.transform.RecordError;
+import io.camelingestor.transform.StagedRow;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** What COPY stores is exactly what was read: every character a cell can hold survives the two encodings. */
+class StagingWriterTest extends IngestorIntegrationTest {
+
+    @Autowired
+    StagingWriter writer;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    private final UUID batchId = UUID.randomUUID();
+
+    @AfterEach
+    void dropTable() {
+        jdbc.execute("DROP TABLE IF EXISTS staging_writer_test");
+    }
+
+    @Test
+    void everyCharacterOfAValueSurvives() {
+        jdbc.execute("CREATE TABLE staging_writer_test (LIKE staging_template INCLUDING ALL)");
+        String[] raw = {
+            "plain",
+            "with \"quotes\"",
+            "back\\slash",
+            "tab\there",
+            "new\nline",
+            "cr\rhere",
+            "",
+            "{braces,comma}",
+            "NULL",
+            "nul\0byte",
+            "ünïcödé ✓",
+            " spaced "
+        };
+        Object[] data = {
+            null,
+            1L,
+            2.5,
+            new BigDecimal("1E+3"),
+            true,
+            LocalDate.of(2025, 3, 30),
+            Instant.parse("2025-03-30T01:00:00Z"),
+            "x"
+        };
+        List<RecordError> errors = List.of(new RecordError(3, "Hourly", "a\\b\"c\td", "type", "not a number"));
+
+        long written = tx.execute(s -> {
+            try {
+                return writer.write(
+                        batchId,
+                        "staging_writer_test",
+                        List.of(new StagedRow(2, raw, data, List.of()), new StagedRow(3, raw, data, errors))
+                                .iterator());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        assertThat(written).isEqualTo(2);
+        String[] expectedRaw = raw.clone();
+        expectedRaw[9] = "nul\uFFFDbyte";
+        List<String[]> raws = jdbc.query(
+                "SELECT raw FROM staging_writer_test WHERE batch_id = ? ORDER BY row_number",
+                (rs, n) -> (String[]) rs.getArray(1).getArray(),
+                batchId);
+        assertThat(raws).hasSize(2).allSatisfy(r -> assertThat(r).containsExactly(expectedRaw));
+        String[] staged = jdbc.queryForObject(
+                "SELECT data FROM staging_writer_test WHERE batch_id = ? AND row_number = 2",
+                (rs, n) -> (String[]) rs.getArray(1).getArray(),
+                batchId);
+        assertThat(Arrays.asList(staged))
+                .containsExactly(null, "1", "2.5", "1000", "true", "2025-03-30", "2025-03-30T01:00:00Z", "x");
+        assertThat(jdbc.queryForObject(
+                        "SELECT errors->0->>'value' FROM staging_writer_test WHERE batch_id = ? AND NOT valid",
+                        String.class,
+                        batchId))
+                .isEqualTo("a\\b\"c\td");
+        // the element "NULL" is a string, the first data element a real NULL
+        assertThat(jdbc.queryForObject(
+                        "SELECT raw[9] IS NOT NULL AND data[1] IS NULL FROM staging_writer_test WHERE row_number = 2",
+                        Boolean.class))
+                .isTrue();
+    }
+}
