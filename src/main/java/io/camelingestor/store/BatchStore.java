@@ -1,6 +1,8 @@
 package io.camelingestor.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.uuid.Generators;
+import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import io.camelingestor.config.IngestorProperties;
 import io.camelingestor.envelope.Envelope;
 import io.camelingestor.pipeline.StageResult;
@@ -26,6 +28,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component("batches")
 public class BatchStore {
+
+    private static final TimeBasedEpochGenerator BATCH_IDS = Generators.timeBasedEpochGenerator();
 
     // finished_at is clock_timestamp(), not now(): now() is when the transaction began, and the load
     // completes its batch at the end of a long transaction
@@ -56,7 +60,7 @@ public class BatchStore {
      */
     public void register(Exchange exchange) {
         Envelope envelope = exchange.getProperty(Envelope.PROPERTY, Envelope.class);
-        UUID id = UUID.randomUUID();
+        UUID id = BATCH_IDS.generate(); // time-ordered: see V3__compact_staging.sql
         Instant started = Instant.now();
         Optional<UUID> original = envelope.sha256() == null
                 ? Optional.empty()

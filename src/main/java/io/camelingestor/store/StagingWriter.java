@@ -113,6 +113,28 @@ public class StagingWriter {
             }
             String s = v instanceof BigDecimal b ? b.toPlainString() : v.toString(); // dates and instants: ISO 8601
             out.append('"');
+            if (isPlain(s)) {
+                out.append(s); // most values: copied in one go
+            } else {
+                appendEscaped(out, s);
+            }
+            out.append('"');
+        }
+        out.append('}');
+    }
+
+    private static boolean isPlain(String s) {
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (c == '"' || c == '\\' || c < ' ') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void appendEscaped(StringBuilder out, String s) {
+        {
             for (int k = 0; k < s.length(); k++) {
                 char c = s.charAt(k);
                 switch (c) {
@@ -125,9 +147,7 @@ public class StagingWriter {
                     default -> out.append(c);
                 }
             }
-            out.append('"');
         }
-        out.append('}');
     }
 
     /** COPY's text format: JSON never holds raw tabs or newlines, so only backslashes need doubling. */

@@ -1,7 +1,6 @@
 package io.camelingestor.transform;
 
 import java.math.BigDecimal;
-import java.util.regex.Pattern;
 
 /**
  * Reads numbers as people write them in files: {@code 1234.56}, {@code 1.234,56}, {@code 1,234.56},
@@ -16,8 +15,6 @@ public final class NumberParser {
         DOT,
         COMMA
     }
-
-    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
     private final DecimalMark mark;
     private final DecimalMark ambiguousAs;
@@ -81,10 +78,57 @@ public final class NumberParser {
             }
         }
         String normalized = out.toString();
-        if (!NUMBER.matcher(normalized).matches()) {
+        if (!isJavaNumber(normalized)) {
             throw notANumber(raw);
         }
         return normalized;
+    }
+
+    /**
+     * {@code [+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?}, checked without a regex matcher: this runs for every
+     * number of every input, and a matcher per value showed in the profile.
+     */
+    static boolean isJavaNumber(String s) {
+        int i = 0;
+        int n = s.length();
+        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            i++;
+        }
+        int intDigits = 0;
+        while (i < n && isDigit(s.charAt(i))) {
+            i++;
+            intDigits++;
+        }
+        int fracDigits = 0;
+        if (i < n && s.charAt(i) == '.') {
+            i++;
+            while (i < n && isDigit(s.charAt(i))) {
+                i++;
+                fracDigits++;
+            }
+        }
+        if (intDigits == 0 && fracDigits == 0) {
+            return false;
+        }
+        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+                i++;
+            }
+            int expDigits = 0;
+            while (i < n && isDigit(s.charAt(i))) {
+                i++;
+                expDigits++;
+            }
+            if (expDigits == 0) {
+                return false;
+            }
+        }
+        return i == n;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** A grouping mark stands between a digit and exactly three digits: {@code 1,234.5} yes, {@code 2,5} no. */

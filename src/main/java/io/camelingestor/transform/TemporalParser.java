@@ -20,14 +20,9 @@ import java.util.Locale;
  * Reads dates and timestamps in the formats a mapping lists first, then ISO 8601 (with or without offset,
  * {@code T} or space), {@code dd/MM/yyyy[ HH:mm[:ss]]}, {@code MM/dd/yyyy hh:mm[:ss] a} and {@code yyyy-MM-dd}.
  * A timestamp without offset is read in the mapping's time zone; a local time that a DST change skips or
- * repeats is an error rather than a guess. Formatters are built once per mapping; the format that matched
- * last is tried first, so a consistent file parses each value once.
+ * repeats is an error rather than a guess. Formatters are built once per mapping and tried in order.
  */
 public final class TemporalParser {
-
-    /** Days since 1899-12-30 as Excel stores dates (10000 to 99999: the years 1927 to 2173), with a time fraction. */
-    private static final java.util.regex.Pattern EXCEL_SERIAL =
-            java.util.regex.Pattern.compile("[1-9]\\d{4}(\\.\\d+)?");
 
     private static final LocalDateTime EXCEL_EPOCH = LocalDateTime.of(1899, 12, 30, 0, 0);
 
@@ -106,9 +101,11 @@ public final class TemporalParser {
         if (text.isEmpty()) {
             return null;
         }
-        if (EXCEL_SERIAL.matcher(text).matches()) {
+        if (isExcelSerial(text)) {
             return excelSerial(text);
         }
+        // always in order, never "the format that matched last first": a value that fits two formats
+        // (01/02/2024 10:30 AM) must mean the same whatever the values before it
         for (DateTimeFormatter format : formats) {
             TemporalAccessor parsed = tryParse(format, text);
             if (parsed != null) {
@@ -117,6 +114,34 @@ public final class TemporalParser {
         }
         throw new CoercionException("expected a date/time (ISO 8601, dd/MM/yyyy HH:mm, MM/dd/yyyy hh:mm a"
                 + " or a format the mapping lists), found '" + text + "'");
+    }
+
+    /**
+     * Days since 1899-12-30 as Excel stores dates (10000 to 99999: the years 1927 to 2173), with a time
+     * fraction: {@code [1-9]\d{4}(\.\d+)?}, checked without a regex matcher as it runs for every value.
+     */
+    static boolean isExcelSerial(String text) {
+        int n = text.length();
+        if (n < 5 || text.charAt(0) < '1' || text.charAt(0) > '9') {
+            return false;
+        }
+        for (int i = 1; i < 5; i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        if (n == 5) {
+            return true;
+        }
+        if (text.charAt(5) != '.' || n == 6) {
+            return false;
+        }
+        for (int i = 6; i < n; i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** An Excel serial date (a number in a cell not formatted as a date), to the second. */
