@@ -23,13 +23,16 @@ final class HeapPeaks {
         }
     }
 
-    /** The most heap in use between two instants, in MB (the sample before a collection is the high point). */
+    /**
+     * The most heap in use between two instants, in MB (the sample before a collection is the high point);
+     * negative when no collection ran in between (the run allocated less than the young generation).
+     */
     double peakMb(Instant from, Instant to) {
         return samples.stream()
                         .filter(s -> !s.at().isBefore(from) && !s.at().isAfter(to))
                         .mapToLong(Sample::used)
                         .max()
-                        .orElse(0)
+                        .orElse(-1)
                 / (1024.0 * 1024.0);
     }
 }

@@ -102,7 +102,7 @@ class IngestorBench {
                         r.runs().stream()
                                 .mapToDouble(run -> heap.peakMb(run.from(), run.to()))
                                 .max()
-                                .orElse(0),
+                                .orElse(-1),
                         r.note()))
                 .toList();
         String report = report(withHeap, naiveSeconds, postgres);
@@ -225,7 +225,7 @@ class IngestorBench {
                     .get(r.floors().size() / 2);
             md.append(String.format(
                     Locale.ROOT,
-                    "| %s | %,d | %.2f (%.2f + %.2f) | **%.2f** (%s) | %.2f + %.2f | %,.0f | **%.2f×** | %.0f |%n",
+                    "| %s | %,d | %.2f (%.2f + %.2f) | **%.2f** (%s) | %.2f + %.2f | %,.0f | **%.2f×** | %s |%n",
                     r.input().name() + " (" + r.input().files().size() + " file"
                             + (r.input().files().size() > 1 ? "s" : "") + ")",
                     r.input().rows(),
@@ -240,7 +240,7 @@ class IngestorBench {
                     median.loadSeconds(),
                     r.input().rows() / r.pipelineMedian(),
                     r.pipelineMedian() / r.floorMedian(),
-                    r.peakHeapMb()));
+                    r.peakHeapMb() < 0 ? "no GC ran" : String.format(Locale.ROOT, "%.0f", r.peakHeapMb())));
         }
         md.append(String.format(
                 Locale.ROOT,

@@ -91,10 +91,13 @@ class CorruptedCsvFuzzTest extends IngestorIntegrationTest {
                 case "LOADED", "PARTIAL" -> {
                     long missing = jdbc.queryForObject(
                             """
-                            SELECT count(*) FROM staging_energy_hourly s
+                            SELECT count(*)
+                            FROM staging_energy_hourly s
+                            JOIN ingest_batch b ON b.id = s.batch_id
+                            CROSS JOIN LATERAL staging_object(b.metadata->'detected'->'columns', s.data) d
                             WHERE s.batch_id = ? AND s.valid AND NOT EXISTS (
                                 SELECT 1 FROM fact_energy_hourly f
-                                WHERE f.device_id = s.data->>'device_id' AND f.ts = (s.data->>'ts')::timestamptz)
+                                WHERE f.device_id = d->>'device_id' AND f.ts = (d->>'ts')::timestamptz)
                             """,
                             Long.class,
                             batch.get("id"));
