@@ -5,7 +5,9 @@ import io.camelingestor.mapping.Dataset;
 import io.camelingestor.read.RawRecord;
 import io.camelingestor.read.RecordReaders;
 import io.camelingestor.read.RecordStream;
+import io.camelingestor.store.BatchLoader;
 import io.camelingestor.store.BatchStore;
+import io.camelingestor.store.ConcurrentLoad;
 import io.camelingestor.store.StagingWriter;
 import io.camelingestor.transform.DecimalMarkDetector;
 import io.camelingestor.transform.NumberParser.DecimalMark;
@@ -13,7 +15,6 @@ import io.camelingestor.transform.RecordError;
 import io.camelingestor.transform.RecordTransformer;
 import io.camelingestor.transform.StagedRow;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,30 +26,33 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.UUID;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Steps 3 to 5 of the pipeline for one input: reads its records (streaming), transforms and validates each,
- * and stages them all, valid or not, in one transaction. The input is opened again on every attempt, so a
- * redelivery after a database failure starts from the first row and replaces what the failed attempt staged.
+ * and stages them all, valid or not, in chunks; each committed chunk is handed to the batch's load, which
+ * inserts it in its own, still open, transaction while the next chunk is read ({@link ConcurrentLoad}). The
+ * input is opened again on every attempt, so a redelivery after a database failure starts from the first row,
+ * replaces what the failed attempt staged, and loads in a new transaction.
  */
 @Component("stager")
 public class Stager {
 
     private static final Logger log = LoggerFactory.getLogger(Stager.class);
 
+    private static final String ABANDON_HOOKED = "concurrentLoadAbandonHooked";
     private static final int SAMPLE_ERRORS = 100;
     private static final int SAMPLES_PER_CHECK = 20;
 
     private final RecordReaders readers;
     private final StagingWriter writer;
     private final BatchStore batches;
-    private final TransactionTemplate tx;
+    private final BatchLoader loader;
 
     private final Duration progressEvery;
 
@@ -56,12 +60,12 @@ public class Stager {
             RecordReaders readers,
             StagingWriter writer,
             BatchStore batches,
-            TransactionTemplate tx,
+            BatchLoader loader,
             @Value("${ingestor.progress-log-period:10s}") Duration progressEvery) {
         this.readers = readers;
         this.writer = writer;
         this.batches = batches;
-        this.tx = tx;
+        this.loader = loader;
         this.progressEvery = progressEvery;
     }
 
@@ -78,27 +82,47 @@ public class Stager {
         UUID batchId = exchange.getProperty(BatchStore.BATCH_ID, UUID.class);
         Instant started = Instant.now();
         InputCoercer coercer = coercerFor(envelope, dataset);
-        StageResult result = tx.execute(status -> {
-            try (RecordStream records = readers.open(envelope, dataset)) {
-                RecordTransformer transformer =
-                        new RecordTransformer(dataset, records.header(), envelope.deviceId(), coercer.coercer());
-                Tally tally = new Tally(new Progress(envelope, progressEvery));
-                writer.write(batchId, dataset.mapping().stagingTable(), tally.rows(records, transformer));
-                tally.progress.finished(tally.total);
-                Map<String, Object> detected = new LinkedHashMap<>(records.detected());
-                detected.put("decimalMark", coercer.describe());
-                // the names of the staged arrays' elements, kept once per batch rather than once per row
-                detected.put("header", records.header());
-                detected.put("columns", dataset.loadColumns());
-                return tally.result(detected);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (SQLException e) {
-                throw new UncategorizedSQLException("staging " + envelope.inputId(), null, e);
-            }
-        });
+        abandonLoad(exchange); // of an attempt that failed before this redelivery
+        ConcurrentLoad load = loader.begin(envelope, dataset, batchId);
+        exchange.setProperty(ConcurrentLoad.PROPERTY, load);
+        if (exchange.getProperty(ABANDON_HOOKED) == null) {
+            // whatever ends the exchange before direct:load (the quality gate, a dead letter) rolls the load back
+            exchange.setProperty(ABANDON_HOOKED, true);
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    abandonLoad(done);
+                }
+            });
+        }
+        StageResult result;
+        try (RecordStream records = readers.open(envelope, dataset)) {
+            RecordTransformer transformer =
+                    new RecordTransformer(dataset, records.header(), envelope.deviceId(), coercer.coercer());
+            Tally tally = new Tally(new Progress(envelope, progressEvery));
+            writer.write(batchId, dataset.mapping().stagingTable(), tally.rows(records, transformer), load::rowsStaged);
+            tally.progress.finished(tally.total);
+            Map<String, Object> detected = new LinkedHashMap<>(records.detected());
+            detected.put("decimalMark", coercer.describe());
+            // the names of the staged arrays' elements, kept once per batch rather than once per row
+            detected.put("header", records.header());
+            detected.put("columns", dataset.loadColumns());
+            result = tally.result(detected);
+        } catch (IOException | RuntimeException e) {
+            abandonLoad(exchange);
+            throw e;
+        } catch (SQLException e) {
+            abandonLoad(exchange);
+            throw new UncategorizedSQLException("staging " + envelope.inputId(), null, e);
+        }
         batches.recordStage(batchId, "stage", started, "success", result.rowsTotal(), result.rowsValid(), null);
         exchange.setProperty(StageResult.PROPERTY, result);
+    }
+
+    private static void abandonLoad(Exchange exchange) {
+        if (exchange.removeProperty(ConcurrentLoad.PROPERTY) instanceof ConcurrentLoad load) {
+            load.abort();
+        }
     }
 
     /** The coercer for this input, and how it reads ambiguous numbers (kept in the batch's metadata). */

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.postgresql.util.PSQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -22,13 +24,19 @@ import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Moves a batch's valid staging rows into the dataset's table in one transaction: one set-based
- * {@code INSERT ... SELECT} with the mapping's conflict strategy, and the batch completed (LOADED or PARTIAL),
- * which is what marks its valid staging rows loaded. Either all of it commits or none of it does, so a stop in the middle can
- * never leave rows loaded under a RUNNING batch.
+ * Moves a batch's valid staging rows into the dataset's table in one transaction: set-based
+ * {@code INSERT ... SELECT} statements with the mapping's conflict strategy, and the batch completed (LOADED or
+ * PARTIAL), which is what marks its valid staging rows loaded. Either all of it commits or none of it does, so
+ * a stop in the middle can never leave rows loaded under a RUNNING batch.
+ *
+ * <p>Normally the load runs while the batch is staged ({@link #begin}: one insert per committed chunk, on a
+ * thread of its own) and {@code direct:load} only completes it; when that did not happen (a redelivery after
+ * the load failed, a caller that staged by itself) one statement loads the whole batch from staging.
  */
 @Component("batchLoader")
 public class BatchLoader {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchLoader.class);
 
     private static final String UNIQUE_VIOLATION = "23505";
     /** "ON CONFLICT DO UPDATE command cannot affect row a second time": the input repeats a key. */
@@ -46,6 +54,61 @@ public class BatchLoader {
         this.batches = batches;
     }
 
+    /** Starts loading a batch beside its staging: the stager reports each committed chunk to the result. */
+    public ConcurrentLoad begin(Envelope envelope, Dataset dataset, UUID batchId) {
+        ConcurrentLoad load = new ConcurrentLoad(batchId);
+        Thread thread = new Thread(() -> run(load, envelope, dataset), "load-" + envelope.dataset());
+        thread.setDaemon(true);
+        thread.start();
+        return load;
+    }
+
+    /** The loading thread: one transaction, one insert per chunk, until told to finish or abort. */
+    private void run(ConcurrentLoad load, Envelope envelope, Dataset dataset) {
+        UUID batchId = load.batchId();
+        try {
+            Long rows = tx.execute(status -> {
+                // the staged rows of a chunk are found by the BRIN index on (batch_id, row_number); never let a
+                // large staging table's statistics turn that into a scan of every batch ever staged
+                jdbc.execute("SET LOCAL enable_seqscan = off");
+                long loaded = 0;
+                long from = 0;
+                RuntimeException failure = null;
+                while (true) {
+                    ConcurrentLoad.Command command;
+                    try {
+                        command = load.next();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        command = new ConcurrentLoad.Abort();
+                    }
+                    if (command instanceof ConcurrentLoad.Rows r) {
+                        if (failure == null && r.upTo() > from) {
+                            try {
+                                loaded += insert(dataset, batchId, status, from, r.upTo());
+                            } catch (RuntimeException e) {
+                                failure = e; // the transaction is lost: staging goes on, reported at the end
+                            }
+                        }
+                        from = Math.max(from, r.upTo());
+                    } else if (command instanceof ConcurrentLoad.Finish f) {
+                        if (failure != null) {
+                            throw failure;
+                        }
+                        complete(envelope, dataset, batchId, f.status(), f.staged(), f.started(), loaded);
+                        return loaded;
+                    } else {
+                        status.setRollbackOnly();
+                        return -1L;
+                    }
+                }
+            });
+            load.ended(rows == null ? -1 : rows, null);
+        } catch (RuntimeException | Error e) {
+            load.ended(-1, e);
+        }
+    }
+
     /**
      * Expects the exchange properties {@code envelope}, {@code dataset}, {@code batchId} and {@code stageResult};
      * leaves {@code batchStatus} ({@code LOADED}, {@code PARTIAL}, or {@code DUPLICATE} when another replica
@@ -58,16 +121,20 @@ public class BatchLoader {
         Dataset dataset = exchange.getProperty(Dataset.PROPERTY, Dataset.class);
         UUID batchId = exchange.getProperty(BatchStore.BATCH_ID, UUID.class);
         StageResult staged = exchange.getProperty(StageResult.PROPERTY, StageResult.class);
+        ConcurrentLoad running = exchange.removeProperty(ConcurrentLoad.PROPERTY) instanceof ConcurrentLoad c
+                        && c.batchId().equals(batchId)
+                ? c
+                : null;
         String status = staged.rowsInvalid() > 0 ? "PARTIAL" : "LOADED";
         Instant started = Instant.now();
         try {
-            long loaded = tx.execute(s -> {
-                long rows = insert(dataset, batchId, s);
-                batches.complete(batchId, status, staged, rows);
-                batches.recordQualityChecks(batchId, dataset.name(), staged);
-                batches.recordStage(batchId, "load", started, "success", staged.rowsValid(), rows, null);
-                return rows;
-            });
+            long loaded = running != null
+                    ? running.finish(status, staged, started)
+                    : tx.execute(s -> {
+                        long rows = insert(dataset, batchId, s, 0, Long.MAX_VALUE);
+                        complete(envelope, dataset, batchId, status, staged, started, rows);
+                        return rows;
+                    });
             exchange.setProperty(BatchStore.BATCH_STATUS, status);
             exchange.setProperty("rowsLoaded", loaded);
         } catch (DuplicateKeyException e) {
@@ -85,18 +152,35 @@ public class BatchLoader {
         }
     }
 
+    /** The end of the load's transaction: the batch completed, its checks and timings recorded. */
+    private void complete(
+            Envelope envelope,
+            Dataset dataset,
+            UUID batchId,
+            String status,
+            StageResult staged,
+            Instant started,
+            long rows) {
+        batches.complete(batchId, status, staged, rows);
+        batches.recordQualityChecks(batchId, dataset.name(), staged);
+        batches.recordStage(batchId, "load", started, "success", staged.rowsValid(), rows, null);
+        log.debug("{} {}: {} rows loaded", envelope.dataset(), envelope.inputId(), rows);
+    }
+
     /**
-     * Under {@code strategy: update} the insert first runs as if every key came once, which is the common case
-     * and spares sorting the batch; only when PostgreSQL answers that a row would be updated twice (the input
-     * repeats a key) does it run again, behind a savepoint, keeping the last row of each key.
+     * Inserts the valid staged rows with row numbers in {@code (from, to]}. Under {@code strategy: update} the
+     * insert first runs as if every key came once, which is the common case and spares sorting; only when
+     * PostgreSQL answers that a row would be updated twice (the rows repeat a key) does it run again, behind a
+     * savepoint, keeping the last row of each key. A key repeated in a later chunk simply updates the row again,
+     * so the last row of the input wins either way.
      */
-    private long insert(Dataset dataset, UUID batchId, TransactionStatus status) {
+    private long insert(Dataset dataset, UUID batchId, TransactionStatus status, long from, long to) {
         if (dataset.mapping().conflict().strategy() != Strategy.UPDATE) {
-            return jdbc.update(insertSql(dataset, false), batchId, batchId);
+            return jdbc.update(insertSql(dataset, false), batchId, batchId, from, to);
         }
         Object savepoint = status.createSavepoint();
         try {
-            long rows = jdbc.update(insertSql(dataset, false), batchId, batchId);
+            long rows = jdbc.update(insertSql(dataset, false), batchId, batchId, from, to);
             status.releaseSavepoint(savepoint);
             return rows;
         } catch (DataAccessException e) {
@@ -105,12 +189,12 @@ public class BatchLoader {
                 throw e;
             }
             status.rollbackToSavepoint(savepoint);
-            return jdbc.update(insertSql(dataset, true), batchId, batchId);
+            return jdbc.update(insertSql(dataset, true), batchId, batchId, from, to);
         }
     }
 
     /**
-     * The statement for a dataset: values bound ({@code batch_id} twice), identifiers validated and quoted, each
+     * The statement for a dataset: values bound ({@code batch_id} twice, then the row number range), identifiers validated and quoted, each
      * staged text cast to its column's type as the database names it. Every dataset table has a {@code batch_id}
      * column (checked with the mapping) for lineage.
      *
@@ -135,7 +219,7 @@ public class BatchLoader {
                 .append(values)
                 .append(", s.row_number FROM ")
                 .append(SqlIdentifiers.quote(dataset.mapping().stagingTable()))
-                .append(" s WHERE s.batch_id = ? AND s.valid");
+                .append(" s WHERE s.batch_id = ? AND s.valid AND s.row_number > ? AND s.row_number <= ?");
         StringBuilder sql = new StringBuilder("INSERT INTO ")
                 .append(table)
                 .append(" (")

@@ -13,17 +13,19 @@ import java.sql.SQLException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.LongConsumer;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
-import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Component;
 
 /**
  * Streams staged rows into a dataset's staging table with PostgreSQL {@code COPY ... FROM STDIN} (PgJDBC's
- * CopyManager), in chunks of about a megabyte, so that memory does not grow with the input and the database
- * parses one chunk while the next one is being read. Runs in the caller's transaction: the batch's earlier
- * staging rows (from an attempt that failed) are replaced, never doubled.
+ * CopyManager), in buffers of about a megabyte, so that memory does not grow with the input and the database
+ * parses one buffer while the next one is being read. Every {@value #CHUNK_ROWS} rows the COPY ends and
+ * commits, and the caller hears which rows are staged, so that they can be loaded while the rest is read (see
+ * {@link ConcurrentLoad}). Staging rows are not the data: committing them early loads nothing, and the
+ * batch's earlier staging rows (from an attempt that failed) are deleted first, never doubled.
  *
  * <p>Values go as text arrays ({@code raw}: the cells as read, {@code data}: the coerced values in the load
  * columns' order); the column names are the batch's, kept once in its metadata. Encoding an array literal
@@ -32,6 +34,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class StagingWriter {
 
+    static final int CHUNK_ROWS = 65_536;
     private static final int FLUSH_CHARS = 1 << 20;
 
     private final DataSource dataSource;
@@ -41,49 +44,121 @@ public class StagingWriter {
         this.dataSource = dataSource;
     }
 
-    /** @return how many rows were written */
-    public long write(UUID batchId, String stagingTable, Iterator<StagedRow> rows) throws SQLException, IOException {
-        Connection connection = DataSourceUtils.getConnection(dataSource);
+    /**
+     * Stages the rows on a connection of its own, committing every {@value #CHUNK_ROWS} rows.
+     *
+     * @param staged told, after each commit, the highest row number staged so far
+     * @return how many rows were written
+     */
+    public long write(UUID batchId, String stagingTable, Iterator<StagedRow> rows, LongConsumer staged)
+            throws SQLException, IOException {
         String table = SqlIdentifiers.quote(stagingTable);
-        try (var delete = connection.prepareStatement("DELETE FROM " + table + " WHERE batch_id = ?")) {
-            delete.setObject(1, batchId);
-            delete.executeUpdate();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                try (var delete = connection.prepareStatement("DELETE FROM " + table + " WHERE batch_id = ?")) {
+                    delete.setObject(1, batchId);
+                    delete.executeUpdate();
+                }
+                connection.commit();
+                String brin = brinIndex(connection, stagingTable);
+                String batch = batchId.toString();
+                StringBuilder buffer = new StringBuilder(FLUSH_CHARS + 64 * 1024);
+                StringWriter errors = new StringWriter(256);
+                long written = 0;
+                while (rows.hasNext()) {
+                    Chunk chunk = copyChunk(connection, table, batch, rows, buffer, errors);
+                    connection.commit();
+                    summarize(connection, brin);
+                    written += chunk.rows();
+                    staged.accept(chunk.lastRow());
+                }
+                return written;
+            } catch (SQLException | IOException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
         }
+    }
+
+    private record Chunk(long rows, long lastRow) {}
+
+    /** One COPY of up to {@value #CHUNK_ROWS} rows. */
+    private Chunk copyChunk(
+            Connection connection,
+            String table,
+            String batch,
+            Iterator<StagedRow> rows,
+            StringBuilder buffer,
+            StringWriter errors)
+            throws SQLException, IOException {
         CopyIn copy = connection
                 .unwrap(PGConnection.class)
                 .getCopyAPI()
                 .copyIn("COPY " + table + " (batch_id, row_number, raw, data, errors, valid) FROM STDIN");
-        String batch = batchId.toString();
-        StringBuilder chunk = new StringBuilder(FLUSH_CHARS + 64 * 1024);
-        StringWriter errors = new StringWriter(256);
-        long written = 0;
+        long n = 0;
+        long last = 0;
         try {
-            while (rows.hasNext()) {
+            while (n < CHUNK_ROWS && rows.hasNext()) {
                 StagedRow row = rows.next();
-                chunk.append(batch).append('\t').append(row.row()).append('\t');
-                appendArray(chunk, row.raw());
-                chunk.append('\t');
-                appendArray(chunk, row.data());
-                chunk.append('\t');
+                buffer.append(batch).append('\t').append(row.row()).append('\t');
+                appendArray(buffer, row.raw());
+                buffer.append('\t');
+                appendArray(buffer, row.data());
+                buffer.append('\t');
                 if (row.valid()) {
-                    chunk.append("\\N\tt\n");
+                    buffer.append("\\N\tt\n");
                 } else {
-                    appendCopyText(chunk, errorsJson(errors, row.errors()));
-                    chunk.append("\tf\n");
+                    appendCopyText(buffer, errorsJson(errors, row.errors()));
+                    buffer.append("\tf\n");
                 }
-                written++;
-                if (chunk.length() >= FLUSH_CHARS) {
-                    flush(copy, chunk);
+                n++;
+                last = row.row();
+                if (buffer.length() >= FLUSH_CHARS) {
+                    flush(copy, buffer);
                 }
             }
-            flush(copy, chunk);
+            flush(copy, buffer);
             copy.endCopy();
         } finally {
+            buffer.setLength(0);
             if (copy.isActive()) {
                 copy.cancelCopy();
             }
         }
-        return written;
+        return new Chunk(n, last);
+    }
+
+    /** The staging table's BRIN index, if it has one (a table a user made without it works, more slowly). */
+    private static String brinIndex(Connection connection, String stagingTable) throws SQLException {
+        try (var query = connection.prepareStatement(
+                """
+                SELECT i.indexrelid::regclass::text FROM pg_index i
+                JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+                WHERE i.indrelid = ?::regclass AND a.amname = 'brin' LIMIT 1""")) {
+            query.setString(1, SqlIdentifiers.quote(stagingTable));
+            try (var rs = query.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } finally {
+            connection.commit();
+        }
+    }
+
+    /**
+     * Summarises the block ranges just written, so that the load finds this chunk's rows without reading the
+     * earlier ones (an unsummarised range matches every query). A short transaction of its own: its lock must
+     * not be held while the batch goes on.
+     */
+    private static void summarize(Connection connection, String brin) throws SQLException {
+        if (brin == null) {
+            return;
+        }
+        try (var summarize = connection.prepareStatement("SELECT brin_summarize_new_values(?::regclass)")) {
+            summarize.setString(1, brin);
+            summarize.execute();
+        }
+        connection.commit();
     }
 
     private static void flush(CopyIn copy, StringBuilder chunk) throws SQLException {

@@ -146,7 +146,71 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
         assertThat(exchange.getProperty("rowsLoaded", Long.class)).isEqualTo(3L);
     }
 
+    @Test
+    void aLoadRunningBesideStagingLetsTheLastRowWinAcrossChunks() throws Exception {
+        // rows 2 and 3 share a key and arrive in two chunks: the second chunk updates what the first inserted
+        Exchange exchange = prepare("update", "strategy_target", "[v, note]");
+        ConcurrentLoad load = loader.begin(
+                exchange.getProperty(Envelope.PROPERTY, Envelope.class),
+                exchange.getProperty(Dataset.PROPERTY, Dataset.class),
+                batchId);
+        exchange.setProperty(ConcurrentLoad.PROPERTY, load);
+        load.rowsStaged(2);
+        load.rowsStaged(4);
+
+        loader.load(exchange);
+
+        assertThat(rows("strategy_target"))
+                .containsExactly(
+                        "d1|2025-01-01T00:00:00Z|7.0|second|" + batchId, "d1|2025-01-01T01:00:00Z|3.0|new|" + batchId);
+        assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
+                .isEqualTo("LOADED");
+    }
+
+    @Test
+    void anAbortedLoadLeavesNothingOfItsChunks() throws Exception {
+        Exchange exchange = prepare("update", "strategy_target", "[v, note]");
+        ConcurrentLoad load = loader.begin(
+                exchange.getProperty(Envelope.PROPERTY, Envelope.class),
+                exchange.getProperty(Dataset.PROPERTY, Dataset.class),
+                batchId);
+        load.rowsStaged(2);
+        load.rowsStaged(4);
+
+        load.abort(); // what the quality gate's rejection does
+
+        assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null");
+        assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
+                .isEqualTo("RUNNING");
+    }
+
+    @Test
+    void aConflictInALaterChunkUnderFailRejectsTheWholeInput() throws Exception {
+        Exchange exchange = prepare("fail", "strategy_target", "[]");
+        ConcurrentLoad load = loader.begin(
+                exchange.getProperty(Envelope.PROPERTY, Envelope.class),
+                exchange.getProperty(Dataset.PROPERTY, Dataset.class),
+                batchId);
+        exchange.setProperty(ConcurrentLoad.PROPERTY, load);
+        jdbc.update("DELETE FROM strategy_target");
+        jdbc.update("INSERT INTO strategy_target VALUES ('d1', '2025-01-01T01:00:00Z', 9.0, 'existing', NULL)");
+        load.rowsStaged(2); // row 2 is new and inserted...
+        load.rowsStaged(4); // ...then row 3 repeats its key
+
+        assertThatThrownBy(() -> loader.load(exchange))
+                .isInstanceOf(InputRejectedException.class)
+                .hasMessageContaining("(device_id, ts)=(d1, 2025-01-01 00:00:00+00) already exists");
+        // the first chunk's insert went with the rest
+        assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T01:00:00Z|9.0|existing|null");
+    }
+
     private Exchange load(String strategy, String table, String updateColumns) throws Exception {
+        Exchange exchange = prepare(strategy, table, updateColumns);
+        loader.load(exchange);
+        return exchange;
+    }
+
+    private Exchange prepare(String strategy, String table, String updateColumns) throws Exception {
         Path file = mappings.resolve("strategy.yaml");
         Files.writeString(
                 file,
@@ -173,7 +237,6 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
         exchange.setProperty(Dataset.PROPERTY, dataset);
         exchange.setProperty(BatchStore.BATCH_ID, batchId);
         exchange.setProperty(StageResult.PROPERTY, new StageResult(3, 3, 0, List.of(), Map.of(), Map.of()));
-        loader.load(exchange);
         return exchange;
     }
 
