@@ -150,10 +150,7 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
     void aLoadRunningBesideStagingLetsTheLastRowWinAcrossChunks() throws Exception {
         // rows 2 and 3 share a key and arrive in two chunks: the second chunk updates what the first inserted
         Exchange exchange = prepare("update", "strategy_target", "[v, note]");
-        ConcurrentLoad load = loader.begin(
-                exchange.getProperty(Envelope.PROPERTY, Envelope.class),
-                exchange.getProperty(Dataset.PROPERTY, Dataset.class),
-                batchId);
+        ConcurrentLoad load = beginLoad(exchange);
         exchange.setProperty(ConcurrentLoad.PROPERTY, load);
         load.rowsStaged(2);
         load.rowsStaged(4);
@@ -170,10 +167,7 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
     @Test
     void anAbortedLoadLeavesNothingOfItsChunks() throws Exception {
         Exchange exchange = prepare("update", "strategy_target", "[v, note]");
-        ConcurrentLoad load = loader.begin(
-                exchange.getProperty(Envelope.PROPERTY, Envelope.class),
-                exchange.getProperty(Dataset.PROPERTY, Dataset.class),
-                batchId);
+        ConcurrentLoad load = beginLoad(exchange);
         load.rowsStaged(2);
         load.rowsStaged(4);
 
@@ -187,10 +181,7 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
     @Test
     void aConflictInALaterChunkUnderFailRejectsTheWholeInput() throws Exception {
         Exchange exchange = prepare("fail", "strategy_target", "[]");
-        ConcurrentLoad load = loader.begin(
-                exchange.getProperty(Envelope.PROPERTY, Envelope.class),
-                exchange.getProperty(Dataset.PROPERTY, Dataset.class),
-                batchId);
+        ConcurrentLoad load = beginLoad(exchange);
         exchange.setProperty(ConcurrentLoad.PROPERTY, load);
         jdbc.update("DELETE FROM strategy_target");
         jdbc.update("INSERT INTO strategy_target VALUES ('d1', '2025-01-01T01:00:00Z', 9.0, 'existing', NULL)");
@@ -202,6 +193,14 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
                 .hasMessageContaining("(device_id, ts)=(d1, 2025-01-01 00:00:00+00) already exists");
         // the first chunk's insert went with the rest
         assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T01:00:00Z|9.0|existing|null");
+    }
+
+    /** A load running beside staging, as the stager starts it. */
+    private ConcurrentLoad beginLoad(Exchange exchange) {
+        return loader.begin(
+                exchange.getProperty(Envelope.PROPERTY, Envelope.class),
+                exchange.getProperty(Dataset.PROPERTY, Dataset.class),
+                batchId);
     }
 
     private Exchange load(String strategy, String table, String updateColumns) throws Exception {
