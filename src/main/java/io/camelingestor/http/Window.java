@@ -1,0 +1,18 @@
+package io.camelingestor.http;
+
+import java.time.Instant;
+
+/**
+ * One fetch window of a device: the API is asked for {@code [start, end)}; records at or before
+ * {@code cursor} (the newest record already loaded) are dropped, so a window that overlaps what was loaded
+ * loads nothing twice.
+ *
+ * @param cursor the cursor when the run was planned, or null when nothing was loaded yet
+ */
+public record Window(Instant start, Instant end, Instant cursor, int index, int of) {
+
+    @Override
+    public String toString() {
+        return start + "/" + end;
+    }
+}
