@@ -59,12 +59,19 @@ public class HttpFetcher {
     private static final Pattern LINK_NEXT = Pattern.compile("<([^>]+)>\\s*;[^,]*rel=\"?next\"?");
 
     private final HttpCalls calls;
+    private final ApiCursors cursors;
     private final ApplicationContext beans;
     private final ObjectMapper json;
     private final Path spool;
 
-    public HttpFetcher(HttpCalls calls, ApplicationContext beans, ObjectMapper json, IngestorProperties properties) {
+    public HttpFetcher(
+            HttpCalls calls,
+            ApiCursors cursors,
+            ApplicationContext beans,
+            ObjectMapper json,
+            IngestorProperties properties) {
         this.calls = calls;
+        this.cursors = cursors;
         this.beans = beans;
         this.json = json;
         this.spool = properties.dataDir().resolve("spool").resolve("http");
@@ -106,6 +113,8 @@ public class HttpFetcher {
                 }
             }
         });
+        // the cursor as it is now: an earlier window of this run may have moved it since the run was planned
+        Instant loaded = cursors.last(spec.sourceId(), device.id()).orElse(null);
         MessageDigest sha = sha256();
         long rows = 0;
         int pages = 0;
@@ -136,7 +145,7 @@ public class HttpFetcher {
                         continue; // a time without any value is not a record yet (Open-Meteo's recent hours)
                     }
                     Instant ts = Timestamps.parse(row.get(spec.timeField()), spec.timeZone());
-                    if (ts != null && window.cursor() != null && !ts.isAfter(window.cursor())) {
+                    if (ts != null && loaded != null && !ts.isAfter(loaded)) {
                         continue; // loaded already
                     }
                     if (ts != null && (newest == null || ts.isAfter(newest))) {

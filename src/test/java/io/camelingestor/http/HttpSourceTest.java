@@ -25,8 +25,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Base of the HTTP source tests: one WireMock server on loopback stands in for every API, the shipped
- * sources (and the test-only {@code test.paged}) point at it, and one Spring context is shared by all
- * subclasses. Timers never fire (a day's delay): each test runs a source with {@link SourceRunner}. Every log
+ * sources (and the test-only {@code test.paged}) point at it, and one Spring context (with its own data
+ * directory and embedded PostgreSQL) is shared by all subclasses. Timers never fire (a day's delay): each test runs a source with {@link SourceRunner}. Every log
  * line of a test is captured, to check that no secret appears in any.
  */
 abstract class HttpSourceTest extends IngestorIntegrationTest {
@@ -37,8 +37,19 @@ abstract class HttpSourceTest extends IngestorIntegrationTest {
     static final String TAGO_TOKEN = "tago-device-token-5ecret";
     static final String TEST_PASSWORD = "test-password-5ecret";
     static final String TEST_CLIENT_SECRET = "test-client-5ecret";
-    static final List<String> SECRETS =
-            List.of(TAGO_TOKEN, TEST_PASSWORD, TEST_CLIENT_SECRET, "access-token-1", "access-token-2");
+    static final String AIRBELD_PASSWORD = "airbeld-password-5ecret";
+    static final String FUSIONSOLAR_SYSTEM_CODE = "fusionsolar-code-5ecret";
+    static final List<String> SECRETS = List.of(
+            TAGO_TOKEN,
+            TEST_PASSWORD,
+            TEST_CLIENT_SECRET,
+            AIRBELD_PASSWORD,
+            FUSIONSOLAR_SYSTEM_CODE,
+            "access-token-1",
+            "access-token-2",
+            "airbeld-session-token",
+            "xsrf-session-1",
+            "xsrf-session-2");
 
     static {
         API.start();
@@ -53,9 +64,11 @@ abstract class HttpSourceTest extends IngestorIntegrationTest {
         registry.add(
                 "camel.main.routes-include-pattern",
                 () -> "file:routes/**/*.yaml,file:src/test/resources/http-routes/*.yaml");
+        // a context of its own (the sources configured) needs a database of its own: PostgreSQL locks its data
+        // directory, and the default test context keeps its own open
+        registry.add("ingestor.data-dir", () -> "target/it-data-http");
         registry.add("ingestor.sources.initial-delay", () -> "86400000");
         registry.add("ingestor.http.redelivery-delay", () -> "100");
-        registry.add("ingestor.http.max-redeliveries", () -> "3");
         registry.add("ingestor.sources.open-meteo.enabled", () -> "true");
         registry.add("OPEN_METEO_API_URL", () -> url);
         registry.add("OPEN_METEO_LATITUDE", () -> "37.98");
@@ -65,6 +78,15 @@ abstract class HttpSourceTest extends IngestorIntegrationTest {
         registry.add("TAGO_DEVICES_FILE", devices::toString);
         registry.add("TAGO_TOKEN_IT", () -> TAGO_TOKEN);
         registry.add("TAGO_PAGE_SIZE", () -> "2");
+        registry.add("AIRBELD_API_URL", () -> url + "/airbeld/api/v1");
+        registry.add("AIRBELD_EMAIL", () -> "it@example.org");
+        registry.add("AIRBELD_PASSWORD", () -> AIRBELD_PASSWORD);
+        registry.add("AIRBELD_DEVICES", () -> "it-airbeld-1");
+        registry.add("FUSIONSOLAR_API_URL", () -> url);
+        registry.add("FUSIONSOLAR_USER", () -> "it-user");
+        registry.add("FUSIONSOLAR_SYSTEM_CODE", () -> FUSIONSOLAR_SYSTEM_CODE);
+        registry.add("FUSIONSOLAR_STATION_CODES", () -> "NE=33554875");
+        registry.add("FUSIONSOLAR_RATE_LIMIT", () -> "0");
         registry.add("TEST_API_URL", () -> url);
         registry.add("TEST_API_PASSWORD", () -> TEST_PASSWORD);
         registry.add("TEST_API_CLIENT_SECRET", () -> TEST_CLIENT_SECRET);

@@ -122,16 +122,6 @@ class ShippedApiSourcesLoadTest extends HttpSourceTest {
         assertThat(sources.states().get("tago.hourly").lastError()).isNull();
     }
 
-    @Test
-    void healthSaysWhatAnUnconfiguredSourceMisses() {
-        Map<String, HttpSources.SourceState> states = sources.states();
-        assertThat(states.get("open-meteo").configured()).isTrue();
-        assertThat(states.get("tago.hourly").configured()).isTrue();
-        assertThat(states).containsKey("airbeld");
-        assertThat(states.get("airbeld").status()).startsWith("not configured: missing AIRBELD_API_URL");
-        assertThat(states.get("airbeld").configured()).isFalse();
-    }
-
     private static String item(Instant time, double value) {
         return "{\"id\":\"6540f1\",\"time\":\"" + time + "\",\"value\":" + value
                 + ",\"variable\":\"hourly_consumption\",\"unit\":\"kWh\",\"device\":\"it-tago-1\",\"group\":\"g1\"}";
