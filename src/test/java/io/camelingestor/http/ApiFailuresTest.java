@@ -152,7 +152,7 @@ class ApiFailuresTest extends HttpSourceTest {
     }
 
     @Test
-    void aReadTimeoutIsRetriedThenDeadLetteredAndTheCursorStays() {
+    void aReadTimeoutIsRetriedThenDeadLetteredAndTheCursorStays() throws java.io.IOException {
         cursors.advance(SOURCE, DEVICE, hour.minusSeconds(3600));
         API.stubFor(get(urlPathEqualTo("/readings"))
                 .willReturn(json(data(row(0, 4.0))).withFixedDelay(1500)));
@@ -168,6 +168,24 @@ class ApiFailuresTest extends HttpSourceTest {
                 .contains("GET http://127.0.0.1:" + API.port() + "/readings?device=it-http-1"));
         API.verify(5, getRequestedFor(urlPathEqualTo("/readings"))); // 1 + 4 redeliveries
         assertThat(cursor(SOURCE, DEVICE)).contains(hour.minusSeconds(3600));
+        HttpSources.SourceState state = sources.states().get(SOURCE);
+        assertThat(state.consecutiveFailures()).isPositive();
+        assertThat(state.lastError()).contains("FAILED").contains("HttpTimeoutException");
+
+        // the failure stopped nothing else: a file dropped now is loaded, and the next run starts from the cursor
+        String device = newDeviceId();
+        drop("energy_hourly", device + "-hourly.csv", "Date and Time,Hourly\n2026-01-01 10:00:00,1.5\n");
+        cleanUp(awaitBatch("energy_hourly", device + "-hourly.csv"));
+        assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM fact_energy_hourly WHERE device_id = ?", Integer.class, device))
+                .isEqualTo(1);
+        API.resetRequests();
+        API.stubFor(get(urlPathEqualTo("/readings")).willReturn(json(data(row(0, 4.0)))));
+        runner.run(SOURCE);
+        API.verify(getRequestedFor(urlPathEqualTo("/readings"))
+                .withQueryParam("from", equalTo(hour.minusSeconds(3600).toString())));
+        assertThat(sources.states().get(SOURCE).consecutiveFailures()).isZero();
+        assertThat(cursor(SOURCE, DEVICE)).contains(hour);
     }
 
     @Test

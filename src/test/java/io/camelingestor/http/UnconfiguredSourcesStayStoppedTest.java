@@ -1,6 +1,7 @@
 package io.camelingestor.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.camelingestor.IngestorIntegrationTest;
 import java.util.Map;
@@ -26,6 +27,12 @@ class UnconfiguredSourcesStayStoppedTest extends IngestorIntegrationTest {
     @Autowired
     TestRestTemplate http;
 
+    @Autowired
+    SourceRunner runner;
+
+    @Autowired
+    org.apache.camel.ProducerTemplate producer;
+
     @Test
     void aSourceWithoutItsSettingsStaysStoppedAndHealthSaysWhatIsMissing() {
         Map<String, HttpSources.SourceState> states = sources.states();
@@ -49,5 +56,21 @@ class UnconfiguredSourcesStayStoppedTest extends IngestorIntegrationTest {
         }
         String health = http.getForObject("/actuator/health", String.class);
         assertThat(health).contains("\"sources\"").contains("not configured: missing AIRBELD_API_URL");
+    }
+
+    @Test
+    void runningAnUnconfiguredSourceNowIsRefusedWithWhatIsMissing() {
+        assertThatThrownBy(() -> runner.run("airbeld"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(
+                        "HTTP source airbeld not configured: missing AIRBELD_API_URL, AIRBELD_EMAIL, AIRBELD_PASSWORD, AIRBELD_DEVICES");
+        assertThatThrownBy(() -> runner.run("no-such-source"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("no HTTP source 'no-such-source'");
+        // from Hawtio: the route refuses it too, and nothing is recorded as a failed input
+        assertThatThrownBy(() -> producer.sendBodyAndHeader("direct:run-source", null, "sourceId", "airbeld"))
+                .hasRootCauseInstanceOf(IllegalStateException.class);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM ingest_batch WHERE source_id = 'airbeld'", Integer.class))
+                .isZero();
     }
 }
