@@ -54,6 +54,7 @@ public class HttpFetcher {
 
     public static final String RECORDS = "httpRecords";
     private static final String REDELIVERY_DELAY = "CamelRedeliveryDelay";
+    private static final java.time.Duration MAX_RETRY_AFTER = java.time.Duration.ofMinutes(5);
     private static final Pattern TOKEN =
             Pattern.compile("\\{(device|start|end|page|offset|pageSize|cursor)(?::([^}]+))?}");
     private static final Pattern LINK_NEXT = Pattern.compile("<([^>]+)>\\s*;[^,]*rel=\"?next\"?");
@@ -355,7 +356,10 @@ public class HttpFetcher {
         }
         if (failure instanceof HttpTransientException t) {
             if (t.retryAfter() != null) {
-                exchange.getIn().setHeader(REDELIVERY_DELAY, t.retryAfter().toMillis());
+                // a server asking for hours would hold this source's thread: wait at most MAX_RETRY_AFTER, and
+                // a window still refused then ends FAILED and is fetched again on the next run
+                exchange.getIn()
+                        .setHeader(REDELIVERY_DELAY, Math.min(t.retryAfter().toMillis(), MAX_RETRY_AFTER.toMillis()));
             }
             return new HttpTransientException(redactor.clean(t.getMessage()), t.retryAfter(), t.getCause());
         }
