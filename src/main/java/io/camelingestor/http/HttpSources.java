@@ -15,13 +15,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Route;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
@@ -81,30 +85,63 @@ public class HttpSources implements CamelContextConfiguration {
     public void afterApplicationStart(CamelContext context) {
         this.camel = context;
         for (String sourceId : sourceIds()) {
-            String problem;
-            try {
-                problem = configurationProblem(spec(sourceId));
-            } catch (RuntimeException e) {
-                problem = "misconfigured: " + e.getMessage();
-            }
-            states.put(
-                    sourceId,
-                    new SourceState(
-                            sourceId, problem == null ? "started" : problem, problem == null, null, null, null, 0));
-            if (problem != null) {
-                log.warn("HTTP source {} stays stopped: {}", sourceId, problem);
-                continue;
-            }
-            try {
-                context.getRouteController().startRoute(sourceId);
-                log.info("HTTP source {} started", sourceId);
-            } catch (Exception e) {
-                states.put(
-                        sourceId,
-                        new SourceState(sourceId, "failed to start: " + e.getMessage(), false, null, null, null, 0));
-                log.warn("HTTP source {} failed to start: {}", sourceId, e.getMessage());
-            }
+            startIfConfigured(sourceId);
         }
+        // a source file edited (or added) while running is loaded again as a stopped route: start it the same
+        // way, once the reload that added it is over
+        ExecutorService starter = context.getExecutorServiceManager().newSingleThreadExecutor(this, "http-sources");
+        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.RouteAddedEvent;
+            }
+
+            @Override
+            public void notify(CamelEvent event) {
+                Route route = ((CamelEvent.RouteAddedEvent) event).getRoute();
+                if (GROUP.equals(route.getGroup()) && context.isStarted()) {
+                    starter.submit(() -> startIfConfigured(route.getRouteId()));
+                }
+            }
+        });
+    }
+
+    /** Starts the source's route when it can run; otherwise says why it stays stopped. */
+    void startIfConfigured(String sourceId) {
+        String problem;
+        try {
+            problem = configurationProblem(spec(sourceId));
+        } catch (RuntimeException e) {
+            problem = "misconfigured: " + e.getMessage();
+        }
+        SourceState before = states.get(sourceId);
+        if (problem != null) {
+            states.put(sourceId, state(sourceId, problem, false, before));
+            log.warn("HTTP source {} stays stopped: {}", sourceId, problem);
+            return;
+        }
+        try {
+            camel.getRouteController().startRoute(sourceId);
+            states.put(sourceId, state(sourceId, "started", true, before));
+            log.info("HTTP source {} started", sourceId);
+        } catch (Exception e) {
+            states.put(sourceId, state(sourceId, "failed to start: " + e.getMessage(), false, before));
+            log.warn("HTTP source {} failed to start: {}", sourceId, e.getMessage());
+        }
+    }
+
+    /** A new status, keeping the run history of an earlier version of the route (before a reload). */
+    private static SourceState state(String sourceId, String status, boolean configured, SourceState before) {
+        return before == null
+                ? new SourceState(sourceId, status, configured, null, null, null, 0)
+                : new SourceState(
+                        sourceId,
+                        status,
+                        configured,
+                        before.lastRun(),
+                        before.lastSuccess(),
+                        before.lastError(),
+                        before.consecutiveFailures());
     }
 
     /** The ids of the HTTP source routes, sorted. */
@@ -261,6 +298,11 @@ public class HttpSources implements CamelContextConfiguration {
 
     private String resolve(Object value) {
         return value == null ? null : camel.resolvePropertyPlaceholders(String.valueOf(value));
+    }
+
+    /** The Camel context the sources run in. */
+    public CamelContext camelContext() {
+        return camel;
     }
 
     private ModelCamelContext model() {

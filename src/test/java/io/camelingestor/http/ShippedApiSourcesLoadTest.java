@@ -8,11 +8,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.awaitility.Awaitility;
+import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -120,6 +126,35 @@ class ShippedApiSourcesLoadTest extends HttpSourceTest {
         assertThat(deadLettersOf("tago.hourly")).isEmpty();
         assertThat(cursor("tago.hourly", "it-tago-1")).isEmpty();
         assertThat(sources.states().get("tago.hourly").lastError()).isNull();
+    }
+
+    @Test
+    void aSourceFileAddedWhileRunningStartsWhenConfigured() throws Exception {
+        CamelContext camel = sources.camelContext();
+        String yaml =
+                """
+                - templatedRoute:
+                    routeTemplateRef: http-poll-source
+                    routeId: test.added
+                    parameters:
+                      - {name: schedule, value: "timer:test.added?period=86400000&delay=86400000"}
+                      - {name: requires, value: "TEST_API_URL"}
+                      - {name: dataset, value: open_meteo_weather}
+                      - {name: baseUrl, value: "{{TEST_API_URL:}}"}
+                      - {name: timeField, value: time}
+                """;
+        PluginHelper.getRoutesLoader(camel)
+                .loadRoutes(ResourceHelper.fromString("test-added.yaml", yaml));
+        try {
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> camel.getRouteController().getRouteStatus("test.added")
+                            == ServiceStatus.Started);
+            assertThat(sources.states().get("test.added").status()).isEqualTo("started");
+        } finally {
+            camel.getRouteController().stopRoute("test.added");
+            camel.removeRoute("test.added");
+        }
     }
 
     private static String item(Instant time, double value) {
