@@ -15,9 +15,8 @@ import org.springframework.stereotype.Component;
 /**
  * Plans a device's fetch windows: from its cursor (or {@code lookbackDays} back when nothing was loaded yet)
  * to now, cut into windows no longer than the source's {@code maxWindow} (aligned to {@code windowAlign}),
- * oldest first. The route fetches
- * them in order and stops at the first that fails, so the cursor (moved by each window's load) never skips
- * a window.
+ * oldest first. The route fetches them in order; once one fails (ends FAILED or REJECTED), the later ones are
+ * left for the next run, so the cursor (moved by each window's load) never skips a window.
  */
 @Component("fetchWindows")
 public class FetchWindows {
@@ -46,9 +45,10 @@ public class FetchWindows {
             start = next.isAfter(start) ? next : start.plus(spec.maxWindow());
         }
         List<Window> windows = new ArrayList<>();
+        DeviceRun run = new DeviceRun();
         for (int i = 0; i < starts.size(); i++) {
             Instant end = i + 1 < starts.size() ? starts.get(i + 1) : now;
-            windows.add(new Window(starts.get(i), end, cursor, i + 1, starts.size()));
+            windows.add(new Window(starts.get(i), end, cursor, i + 1, starts.size(), run));
         }
         return windows;
     }

@@ -135,13 +135,13 @@ public class HttpFetcher {
                 }
                 String what = spec.method() + " " + redactor.clean(nextUrl);
                 JsonNode body = call(exchange, spec, device, auth, window, nextUrl, page, offset, cursor, what);
-                List<ObjectNode> pageRows;
+                RecordShapes.Page shaped;
                 try {
-                    pageRows = RecordShapes.rows(spec, body, what);
+                    shaped = RecordShapes.page(spec, body, what);
                 } catch (InputRejectedException e) {
                     throw report(exchange, redactor, e, what, 200, body.toString());
                 }
-                for (ObjectNode row : pageRows) {
+                for (ObjectNode row : shaped.rows()) {
                     if (onlyTime(row, spec.timeField())) {
                         continue; // a time without any value is not a record yet (Open-Meteo's recent hours)
                     }
@@ -159,13 +159,12 @@ public class HttpFetcher {
                 switch (spec.paging()) {
                     case "page" -> {
                         page++;
-                        nextUrl = pageRows.size() < spec.pageSize() ? null : url(spec, device, window, page, 0, null);
+                        nextUrl = shaped.items() < spec.pageSize() ? null : url(spec, device, window, page, 0, null);
                     }
                     case "offset" -> {
-                        offset += pageRows.size();
-                        nextUrl = pageRows.size() < spec.pageSize()
-                                ? null
-                                : url(spec, device, window, page, offset, null);
+                        offset += shaped.items();
+                        nextUrl =
+                                shaped.items() < spec.pageSize() ? null : url(spec, device, window, page, offset, null);
                     }
                     case "cursor" -> {
                         JsonNode next = body.at(spec.nextCursorPath());

@@ -33,6 +33,18 @@ final class RecordShapes {
 
     private RecordShapes() {}
 
+    /**
+     * One page's rows, and how many items the API counted in it (what its page size counts: Tago's items
+     * are one per variable and time, so a page of 100 items may be fewer rows).
+     */
+    record Page(List<ObjectNode> rows, int items) {}
+
+    static Page page(HttpSourceSpec spec, JsonNode body, String what) {
+        List<ObjectNode> rows = rows(spec, body, what);
+        JsonNode node = body.at(pointer(spec.recordsPath()));
+        return new Page(rows, node.isArray() ? node.size() : rows.size());
+    }
+
     static List<ObjectNode> rows(HttpSourceSpec spec, JsonNode body, String what) {
         JsonNode node = body.at(pointer(spec.recordsPath()));
         if (node.isMissingNode() || node.isNull()) {

@@ -10,8 +10,9 @@ import java.time.Instant;
  * @param cursor the cursor when the run was planned, or null when nothing was loaded yet
  * @param index the window's number in the run, from 1
  * @param of how many windows the run planned for the device
+ * @param run the device's run, shared by its windows
  */
-public record Window(Instant start, Instant end, Instant cursor, int index, int of) {
+public record Window(Instant start, Instant end, Instant cursor, int index, int of, DeviceRun run) {
 
     @Override
     public String toString() {

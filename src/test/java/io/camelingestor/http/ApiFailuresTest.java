@@ -266,6 +266,64 @@ class ApiFailuresTest extends HttpSourceTest {
                 .contains(Instant.parse(requests.get(3).queryParameter("to").firstValue()));
     }
 
+    @Test
+    void aWindowAlreadyLoadedIsADuplicateAndTheWindowsAfterItStillLoad() {
+        Instant threeDaysAgo = hour.minus(2, ChronoUnit.DAYS);
+        String loadedBefore = data("{\"time\":\"" + threeDaysAgo + "\",\"hourly_consumption\":8.0}");
+        API.stubFor(get(urlPathEqualTo("/readings")).willReturn(json(loadedBefore)));
+        runner.run(SOURCE);
+        assertThat(batchesOf(SOURCE)).singleElement().satisfies(b -> assertThat(b)
+                .containsEntry("status", "LOADED"));
+
+        // an operator moves the cursor back a day to fetch again: the first window answers what was loaded
+        // already, the second something new
+        jdbc.update(
+                "UPDATE api_fetch_cursor SET last_ts = ? WHERE source_id = ?",
+                java.sql.Timestamp.from(threeDaysAgo.minus(1, ChronoUnit.DAYS)),
+                SOURCE);
+        API.stubFor(get(urlPathEqualTo("/readings"))
+                .inScenario("again")
+                .whenScenarioStateIs(STARTED)
+                .willReturn(json(loadedBefore))
+                .willSetStateTo("second window"));
+        API.stubFor(get(urlPathEqualTo("/readings"))
+                .inScenario("again")
+                .whenScenarioStateIs("second window")
+                .willReturn(json(data(row(0, 9.0)))));
+
+        runner.run(SOURCE);
+
+        assertThat(batchesOf(SOURCE)).extracting(b -> b.get("status")).containsExactly("LOADED", "DUPLICATE", "LOADED");
+        assertThat(cursor(SOURCE, DEVICE)).contains(hour);
+    }
+
+    @Test
+    void aWindowThatFailsLeavesTheLaterWindowsForTheNextRun() {
+        Instant tenDaysAgo = Instant.now().minus(10, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        cursors.advance(SOURCE, DEVICE, tenDaysAgo);
+        // window 1 loads; window 2's only record breaks the mapping's constraint (energy_kwh >= 0), so the
+        // pipeline rejects it; windows 3 and 4 must not be fetched, or the cursor would pass window 2
+        API.stubFor(get(urlPathEqualTo("/readings"))
+                .inScenario("gap")
+                .whenScenarioStateIs(STARTED)
+                .willReturn(json("{\"data\":[{\"time\":\"{{request.query.to}}\",\"hourly_consumption\":7.0}]}")
+                        .withTransformers("response-template"))
+                .willSetStateTo("bad window"));
+        API.stubFor(get(urlPathEqualTo("/readings"))
+                .inScenario("gap")
+                .whenScenarioStateIs("bad window")
+                .willReturn(json("{\"data\":[{\"time\":\"{{request.query.to}}\",\"hourly_consumption\":-7.0}]}")
+                        .withTransformers("response-template")));
+
+        runner.run(SOURCE);
+
+        List<LoggedRequest> requests = API.findAll(getRequestedFor(urlPathEqualTo("/readings")));
+        assertThat(requests).hasSize(2);
+        assertThat(batchesOf(SOURCE)).extracting(b -> b.get("status")).containsExactly("LOADED", "REJECTED");
+        assertThat(cursor(SOURCE, DEVICE))
+                .contains(Instant.parse(requests.get(0).queryParameter("to").firstValue()));
+    }
+
     private void page(int page, String token, String rows) {
         API.stubFor(get(urlPathEqualTo("/readings"))
                 .withQueryParam("page", equalTo(String.valueOf(page)))

@@ -7,18 +7,18 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.awaitility.Awaitility;
-import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -39,7 +39,7 @@ class ShippedApiSourcesLoadTest extends HttpSourceTest {
     }
 
     @Test
-    void openMeteoColumnsBecomeOneRowPerHourAndASecondRunLoadsNothingTwice() {
+    void openMeteoColumnsBecomeOneRowPerHourAndASecondRunLoadsNothingTwice() throws java.io.IOException {
         String day = LocalDate.now(ZoneOffset.UTC).minusDays(2).toString();
         API.stubFor(get(urlPathEqualTo("/v1/archive"))
                 .willReturn(aResponse()
@@ -88,6 +88,10 @@ class ShippedApiSourcesLoadTest extends HttpSourceTest {
                 .isEqualTo(3);
         assertThat(cursor("open-meteo", "it-open-meteo")).contains(Instant.parse(day + "T02:00:00Z"));
         assertThat(sources.states().get("open-meteo").consecutiveFailures()).isZero();
+        // the spooled windows are gone once ingested
+        try (var spooled = java.nio.file.Files.list(properties.dataDir().resolve("spool/http/open-meteo"))) {
+            assertThat(spooled).isEmpty();
+        }
         assertThat(sources.states().get("open-meteo").lastSuccess()).isNotNull();
     }
 
@@ -143,13 +147,11 @@ class ShippedApiSourcesLoadTest extends HttpSourceTest {
                       - {name: baseUrl, value: "{{TEST_API_URL:}}"}
                       - {name: timeField, value: time}
                 """;
-        PluginHelper.getRoutesLoader(camel)
-                .loadRoutes(ResourceHelper.fromString("test-added.yaml", yaml));
+        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("test-added.yaml", yaml));
         try {
             Awaitility.await()
                     .atMost(Duration.ofSeconds(10))
-                    .until(() -> camel.getRouteController().getRouteStatus("test.added")
-                            == ServiceStatus.Started);
+                    .until(() -> camel.getRouteController().getRouteStatus("test.added") == ServiceStatus.Started);
             assertThat(sources.states().get("test.added").status()).isEqualTo("started");
         } finally {
             camel.getRouteController().stopRoute("test.added");
