@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
@@ -26,6 +27,7 @@ import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
@@ -44,6 +46,7 @@ public class HttpSources implements CamelContextConfiguration {
 
     public static final String GROUP = "http-sources";
     public static final String SOURCE = "source";
+    public static final String BUSY = "httpSourceBusy";
 
     private static final Logger log = LoggerFactory.getLogger(HttpSources.class);
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z0-9_.\\-]+)}");
@@ -52,6 +55,7 @@ public class HttpSources implements CamelContextConfiguration {
     private final JdbcTemplate jdbc;
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private final Map<String, SourceState> states = new ConcurrentHashMap<>();
+    private final Map<String, Semaphore> running = new ConcurrentHashMap<>();
     private CamelContext camel;
 
     public HttpSources(Environment environment, JdbcTemplate jdbc) {
@@ -194,14 +198,47 @@ public class HttpSources implements CamelContextConfiguration {
         return missing.isEmpty() ? null : "not configured: missing " + String.join(", ", missing);
     }
 
-    /** Called first by {@code direct:http-fetch}: the source's spec, refusing a source that cannot run. */
-    public HttpSourceSpec begin(String sourceId) {
+    /**
+     * Called first by {@code direct:http-fetch} (header {@code sourceId}): leaves the exchange property
+     * {@value #SOURCE} (the source's {@link HttpSourceSpec}), or {@value #BUSY} when a run of the same source is
+     * in progress (a scheduled run meeting a "run now", say): this one is then skipped. The run holds the
+     * source until its exchange completes.
+     *
+     * @throws IllegalStateException when the source is disabled, not configured or misconfigured
+     */
+    public void begin(Exchange exchange) {
+        String sourceId = exchange.getIn().getHeader("sourceId", String.class);
         HttpSourceSpec spec = spec(sourceId);
-        String problem = configurationProblem(spec);
+        String problem;
+        try {
+            problem = configurationProblem(spec);
+        } catch (RuntimeException e) {
+            // an unreadable devices file, say: a failed run for health, not only a line in the log
+            states.compute(
+                    sourceId, (id, state) -> state(id, "started", true, state).withRun(Instant.now(), e.getMessage()));
+            throw new IllegalStateException("HTTP source " + sourceId + " misconfigured: " + e.getMessage(), e);
+        }
         if (problem != null) {
             throw new IllegalStateException("HTTP source " + sourceId + " " + problem);
         }
-        return spec;
+        Semaphore slot = running.computeIfAbsent(sourceId, id -> new Semaphore(1));
+        if (!slot.tryAcquire()) {
+            exchange.setProperty(BUSY, true);
+            return;
+        }
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                slot.release();
+            }
+        });
+        exchange.setProperty(SOURCE, spec);
+    }
+
+    /** Whether a run of the source is in progress. */
+    public boolean running(String sourceId) {
+        Semaphore slot = running.get(sourceId);
+        return slot != null && slot.availablePermits() == 0;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.camelingestor.http;
 
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
@@ -23,7 +25,7 @@ public class SourceRunner {
      *
      * @return the source's state after the run (last success, last error, consecutive failures)
      * @throws IllegalArgumentException when there is no such source
-     * @throws IllegalStateException when the source is disabled or not configured
+     * @throws IllegalStateException when the source is disabled or not configured, or running already
      */
     public HttpSources.SourceState run(String sourceId) {
         HttpSourceSpec spec = sources.spec(sourceId);
@@ -31,7 +33,16 @@ public class SourceRunner {
         if (problem != null) {
             throw new IllegalStateException("HTTP source " + sourceId + " " + problem);
         }
-        producer.sendBodyAndHeader("direct:run-source", null, "sourceId", sourceId);
+        if (sources.running(sourceId)) {
+            throw new IllegalStateException("HTTP source " + sourceId + " is running already");
+        }
+        Exchange done = producer.send("direct:run-source", e -> e.getIn().setHeader("sourceId", sourceId));
+        if (done.getException() != null) {
+            throw CamelExecutionException.wrapCamelExecutionException(done, done.getException());
+        }
+        if (done.getProperty(HttpSources.BUSY, false, Boolean.class)) {
+            throw new IllegalStateException("HTTP source " + sourceId + " is running already");
+        }
         return sources.states().get(sourceId);
     }
 }

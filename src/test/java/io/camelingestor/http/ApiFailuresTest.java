@@ -324,6 +324,27 @@ class ApiFailuresTest extends HttpSourceTest {
                 .contains(Instant.parse(requests.get(0).queryParameter("to").firstValue()));
     }
 
+    @Test
+    void aRunWhileTheSourceIsRunningIsRefused() throws Exception {
+        API.stubFor(get(urlPathEqualTo("/readings"))
+                .willReturn(json(data(row(0, 6.0))).withFixedDelay(800)));
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> runner.run(SOURCE));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> !API.findAll(getRequestedFor(urlPathEqualTo("/readings")))
+                        .isEmpty());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.run(SOURCE))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("HTTP source test.paged is running already");
+
+        assertThat(first.get(30, java.util.concurrent.TimeUnit.SECONDS).consecutiveFailures())
+                .isZero();
+        assertThat(batchesOf(SOURCE)).singleElement().satisfies(b -> assertThat(b)
+                .containsEntry("status", "LOADED"));
+        runner.run(SOURCE); // free again once the first run is over
+    }
+
     private void page(int page, String token, String rows) {
         API.stubFor(get(urlPathEqualTo("/readings"))
                 .withQueryParam("page", equalTo(String.valueOf(page)))
