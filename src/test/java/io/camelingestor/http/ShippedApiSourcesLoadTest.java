@@ -34,6 +34,7 @@ class ShippedApiSourcesLoadTest extends HttpSourceTest {
 
     @AfterEach
     void forgetSources() {
+        forget("tago.daily", "fact_energy_daily");
         forget("open-meteo", "environmental_metrics");
         forget("tago.hourly", "fact_energy_hourly");
     }
@@ -115,6 +116,29 @@ class ShippedApiSourcesLoadTest extends HttpSourceTest {
                 .containsExactly(1.5, 2.0, 2.5, 3.0, 3.5);
         assertThat(cursor("tago.hourly", "it-tago-1")).contains(h.plusSeconds(14400));
         API.verify(3, getRequestedFor(urlPathEqualTo("/data")).withHeader("device-token", equalTo(TAGO_TOKEN)));
+    }
+
+    @Test
+    void tagoDailyConsumptionLoadsOneRowPerDay() {
+        Instant day = Instant.now().minus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.DAYS);
+        API.stubFor(get(urlPathEqualTo("/data"))
+                .withQueryParam("variables", equalTo("daily_consumption"))
+                .withHeader("device-token", equalTo(TAGO_TOKEN))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"status\":true,\"result\":["
+                                + "{\"time\":\"" + day.toString().replace("Z", ".000Z")
+                                + "\",\"value\":41.5,\"variable\":\"daily_consumption\",\"unit\":\"kWh\"}]}")));
+
+        runner.run("tago.daily");
+
+        assertThat(batchesOf("tago.daily"))
+                .singleElement()
+                .satisfies(b -> assertThat(b).containsEntry("status", "LOADED").containsEntry("rows_loaded", 1L));
+        assertThat(jdbc.queryForObject(
+                        "SELECT ts::text || ' ' || energy_kwh FROM fact_energy_daily WHERE device_id = 'it-tago-1'",
+                        String.class))
+                .isEqualTo(LocalDate.ofInstant(day, ZoneOffset.UTC) + " 41.5");
     }
 
     @Test
