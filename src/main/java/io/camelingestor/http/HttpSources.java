@@ -264,10 +264,20 @@ public class HttpSources implements CamelContextConfiguration {
                 spec.sourceId(),
                 (id, state) -> (state == null ? new SourceState(id, "started", true, null, null, null, 0) : state)
                         .withRun(Instant.now(), error.orElse(null)));
-        log.info(
-                "HTTP source {} run {}",
+        Map<String, Object> loaded = jdbc.queryForMap(
+                """
+                SELECT count(*) FILTER (WHERE status IN ('LOADED', 'PARTIAL')) AS windows,
+                       coalesce(sum(rows_loaded) FILTER (WHERE status IN ('LOADED', 'PARTIAL')), 0) AS rows
+                FROM ingest_batch WHERE source_id = ? AND started_at >= ?
+                """,
                 spec.sourceId(),
-                error.map(e -> "failed: " + e).orElse("succeeded"));
+                Timestamp.from(started));
+        log.info(
+                "HTTP source {} run {}: {} windows loaded, {} rows",
+                spec.sourceId(),
+                error.map(e -> "failed (" + e + ")").orElse("succeeded"),
+                loaded.get("windows"),
+                loaded.get("rows"));
     }
 
     /** Every source's state, for health and the REST API. */
