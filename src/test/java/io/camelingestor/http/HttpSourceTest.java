@@ -146,6 +146,9 @@ abstract class HttpSourceTest extends IngestorIntegrationTest {
                     "staging_energy_hourly",
                     "staging_energy_daily",
                     "staging_environmental_metrics",
+                    "staging_solar_station_hourly",
+                    "staging_solar_station_daily",
+                    "staging_solar_station_monthly",
                     "pipeline_execution",
                     "data_quality_check",
                     "dead_letter")) {

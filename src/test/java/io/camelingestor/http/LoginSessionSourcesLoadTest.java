@@ -36,7 +36,7 @@ class LoginSessionSourcesLoadTest extends HttpSourceTest {
 
     @BeforeEach
     void noSession() {
-        for (String id : List.of("airbeld", "fusionsolar.hourly")) {
+        for (String id : List.of("airbeld", "fusionsolar.hourly", "fusionsolar.daily")) {
             logins.invalidate(sources.spec(id), new Device("", null));
         }
     }
@@ -45,6 +45,7 @@ class LoginSessionSourcesLoadTest extends HttpSourceTest {
     void forgetSources() {
         forget("airbeld", "environmental_metrics");
         forget("fusionsolar.hourly", "solar_station_hourly");
+        forget("fusionsolar.daily", "solar_station_daily");
     }
 
     @Test
@@ -152,6 +153,42 @@ class LoginSessionSourcesLoadTest extends HttpSourceTest {
         assertThat(cursor("fusionsolar.hourly", "NE=33554875")).contains(day.plusSeconds(11 * 3600));
         API.verify(2, postRequestedFor(urlPathEqualTo("/thirdData/login")));
         assertThat(deadLettersOf("fusionsolar.hourly")).isEmpty();
+    }
+
+    @Test
+    void fusionSolarDailyKpisAskForTheMonthAndLoadEachDay() {
+        API.stubFor(post(urlPathEqualTo("/thirdData/login"))
+                .willReturn(json("{\"success\":true,\"failCode\":0}")
+                        .withHeader("Set-Cookie", "XSRF-TOKEN=xsrf-session-1;path=/")));
+        Instant yesterday = LocalDate.now(ZoneOffset.UTC)
+                .minusDays(1)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant();
+        Instant dayBefore = yesterday.minus(1, java.time.temporal.ChronoUnit.DAYS);
+        API.stubFor(post(urlPathEqualTo("/thirdData/getKpiStationDay"))
+                .withHeader("XSRF-TOKEN", equalTo("xsrf-session-1"))
+                .willReturn(json(
+                        """
+                        {"success":true,"failCode":0,"data":[
+                          {"stationCode":"NE=33554875","collectTime":%d,"dataItemMap":{"installed_capacity":150.0,"inverter_power":612.5,"performance_ratio":81.2,"reduction_total_co2":0.61}},
+                          {"stationCode":"NE=33554875","collectTime":%d,"dataItemMap":{"installed_capacity":150.0,"inverter_power":640.0,"performance_ratio":83.0,"reduction_total_co2":0.64}}]}
+                        """
+                                .formatted(dayBefore.toEpochMilli(), yesterday.toEpochMilli()))));
+
+        runner.run("fusionsolar.daily");
+
+        assertThat(batchesOf("fusionsolar.daily"))
+                .filteredOn(b -> "LOADED".equals(b.get("status")))
+                .singleElement()
+                .satisfies(b -> assertThat(b).containsEntry("rows_loaded", 2L));
+        assertThat(jdbc.queryForList(
+                        "SELECT inverter_power::text FROM solar_station_daily WHERE device_id = 'NE=33554875' ORDER BY ts",
+                        String.class))
+                .containsExactly("612.5000", "640.0000");
+        // each request asks for the month (of its window's start) in epoch milliseconds
+        assertThat(API.findAll(postRequestedFor(urlPathEqualTo("/thirdData/getKpiStationDay"))))
+                .allSatisfy(r -> assertThat(r.getBodyAsString()).matches(".*\"collectTime\": \\d{13}.*"));
+        assertThat(cursor("fusionsolar.daily", "NE=33554875")).contains(yesterday);
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
