@@ -1,6 +1,7 @@
 -- FusionSolar station KPIs (routes/sources/fusionsolar.yaml): one table per granularity, keyed by station
 -- code (device_id) and FusionSolar's collectTime (the start of the hour, day or month, in the plant's zone).
 -- Values are in FusionSolar's units: kWh for energy, kW for power, kWh/m2 for radiation, currency for profit.
+-- batch_id is lineage without a foreign key (a per-row check costs about as much as the insert itself).
 
 CREATE TABLE solar_station_hourly (
     id                  bigserial PRIMARY KEY,
@@ -11,7 +12,7 @@ CREATE TABLE solar_station_hourly (
     inverter_power      numeric(14, 4),
     ongrid_power        numeric(14, 4),
     power_profit        numeric(14, 4),
-    batch_id            uuid REFERENCES ingest_batch (id),
+    batch_id            uuid,
     ingested_at         timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT solar_station_hourly_device_ts UNIQUE (device_id, ts)
 );
@@ -33,7 +34,7 @@ CREATE TABLE solar_station_daily (
     reduction_total_co2  numeric(14, 4),
     reduction_total_coal numeric(14, 4),
     reduction_total_tree numeric(14, 4),
-    batch_id             uuid REFERENCES ingest_batch (id),
+    batch_id             uuid,
     ingested_at          timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT solar_station_daily_device_ts UNIQUE (device_id, ts)
 );
@@ -55,7 +56,7 @@ CREATE TABLE solar_station_monthly (
     reduction_total_co2  numeric(14, 4),
     reduction_total_coal numeric(14, 4),
     reduction_total_tree numeric(14, 4),
-    batch_id             uuid REFERENCES ingest_batch (id),
+    batch_id             uuid,
     ingested_at          timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT solar_station_monthly_device_ts UNIQUE (device_id, ts)
 );

@@ -51,7 +51,11 @@ abstract class HttpSourceTest extends IngestorIntegrationTest {
             "xsrf-session-1",
             "xsrf-session-2");
 
+    static final Path DATA_DIR = Path.of("target/it-data-http");
+
     static {
+        // this context's own data folder (and database) starts empty once per test JVM, as the default one
+        io.camelingestor.TestDataDir.delete(DATA_DIR);
         API.start();
     }
 
@@ -66,7 +70,7 @@ abstract class HttpSourceTest extends IngestorIntegrationTest {
                 () -> "file:routes/**/*.yaml,file:src/test/resources/http-routes/*.yaml");
         // a context of its own (the sources configured) needs a database of its own: PostgreSQL locks its data
         // directory, and the default test context keeps its own open
-        registry.add("ingestor.data-dir", () -> "target/it-data-http");
+        registry.add("ingestor.data-dir", DATA_DIR::toString);
         registry.add("ingestor.sources.initial-delay", () -> "86400000");
         registry.add("ingestor.http.redelivery-delay", () -> "100");
         registry.add("ingestor.sources.open-meteo.enabled", () -> "true");
