@@ -18,8 +18,10 @@ public class RecordReaders {
      * @throws InputRejectedException for a content type no reader handles, or an input without a header
      */
     public RecordStream open(Envelope envelope, Dataset dataset) throws IOException {
+        // an HTTP source's window is spooled to a file; its sourceUri is the request URL
+        Object payloadFile = envelope.metadata().get("payloadFile");
         return open(
-                Path.of(envelope.sourceUri()),
+                Path.of(payloadFile != null ? payloadFile.toString() : envelope.sourceUri()),
                 envelope.contentType(),
                 dataset.mapping().source(),
                 List.copyOf(dataset.mapping().columns().keySet()));

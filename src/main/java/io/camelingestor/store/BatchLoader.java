@@ -140,6 +140,7 @@ public class BatchLoader {
         } catch (DuplicateKeyException e) {
             if (String.valueOf(e.getMessage()).contains(BATCH_CONTENT_KEY)) {
                 batches.markDuplicate(batchId, envelope.dataset(), envelope.sha256());
+                new ApiCursors(jdbc).advance(envelope); // issue 4: a window already loaded moves the cursor
                 exchange.setProperty(BatchStore.BATCH_STATUS, "DUPLICATE");
                 exchange.setProperty("rowsLoaded", 0L);
                 return;
@@ -164,6 +165,7 @@ public class BatchLoader {
         batches.complete(batchId, status, staged, rows);
         batches.recordQualityChecks(batchId, dataset.name(), staged);
         batches.recordStage(batchId, "load", started, "success", staged.rowsValid(), rows, null);
+        new ApiCursors(jdbc).advance(envelope); // an API window's cursor moves in the transaction that loaded it
         log.debug("{} {}: {} rows loaded", envelope.dataset(), envelope.inputId(), rows);
     }
 
