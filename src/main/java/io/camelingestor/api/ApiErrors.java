@@ -13,8 +13,11 @@ import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 
-/** Every API failure as {@code {"error": ..., "detail": ...}}: bad ids and parameters, unknown things, limits. */
-@RestControllerAdvice(basePackageClasses = ApiErrors.class)
+/**
+ * Every API failure as {@code {"error": ..., "detail": ...}}: bad ids and parameters, unknown things, limits.
+ * It applies to every controller: an oversized upload fails before any controller is chosen.
+ */
+@RestControllerAdvice
 class ApiErrors {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
