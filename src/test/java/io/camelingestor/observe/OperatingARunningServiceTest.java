@@ -53,7 +53,14 @@ class OperatingARunningServiceTest {
                 dataDir,
                 "operating-node",
                 Map.of("INGESTOR_SECURITY_PASSWORD", ADMIN_SECRET, "INGESTOR_SECURITY_VIEWER_PASSWORD", VIEWER_SECRET),
-                Map.of("ingestor.mappings-dir", mappings.toString(), "ingestor.api.await-batch", "20s"))) {
+                Map.of(
+                        "ingestor.mappings-dir",
+                        mappings.toString(),
+                        "ingestor.api.await-batch",
+                        "20s",
+                        // JSON logs, as a log collector would read them
+                        "logging.structured.format.console",
+                        "ecs"))) {
             Http http = new Http(child.port());
             String admin = "admin:" + ADMIN_SECRET;
             JdbcTemplate db = child.database();
@@ -139,9 +146,18 @@ class OperatingARunningServiceTest {
                         .doesNotContain(VIEWER_SECRET);
             }
             String log = child.log();
+            String line = log.lines()
+                    .filter(l -> l.contains("Batch " + newBatch + " PARTIAL"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no end-of-batch line in\n" + log));
+            JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+            assertThat(json.path("message").asText())
+                    .startsWith("Batch " + newBatch
+                            + " PARTIAL: source=files.energy_hourly dataset=energy_hourly input=" + file + ":")
+                    .contains("rows=2 valid=1 invalid=1 loaded=1 duration=");
+            assertThat(json.path("batchId").asText()).as(line).isEqualTo(newBatch);
+            assertThat(json.path("inputId").asText()).as(line).startsWith(file + ":");
             assertThat(log)
-                    .contains("Batch " + newBatch + " PARTIAL: source=files.energy_hourly dataset=energy_hourly")
-                    .containsPattern("\\[" + newBatch + " " + file + ":[0-9a-f]{64}\\] io\\.camelingestor\\.batch")
                     .doesNotContain(ADMIN_SECRET)
                     .doesNotContain(VIEWER_SECRET)
                     .doesNotContain(WRONG_GUESS);
