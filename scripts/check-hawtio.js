@@ -47,6 +47,13 @@ const [base, user, password, shots, ...routes] = process.argv.slice(2);
     await page.waitForTimeout(5000);
     await page.screenshot({ path: `${shots}/hawtio-diagram.png`, fullPage: true });
     console.log('route diagram view opened: ok');
+
+    // one route's source (camel-spring-boot-xml-starter dumps it)
+    await page.locator('[role=tree]').getByText('pipeline', { exact: true }).first().click();
+    await page.getByText('Source', { exact: true }).first().click();
+    await page.getByText('direct:ingest').first().waitFor({ timeout: 30000 });
+    await page.screenshot({ path: `${shots}/hawtio-source.png`, fullPage: true });
+    console.log('source of route pipeline shown: ok');
   } catch (e) {
     console.error(`FAILED: ${e.message}`);
     failed = true;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Checks Hawtio in a real browser: starts the packaged application (target/ingestor.jar) with a fresh data
 # folder and a password from this run, logs in with headless Chromium (Debian's "chromium" package), opens the
-# Camel routes view, checks every route of routes/ is listed, stops and starts one route from the console, and
-# saves screenshots under target/hawtio-check/. Needs: a JDK, chromium, node and npm (playwright-core is
+# Camel routes view, checks every route of routes/ is listed, stops and starts one route from the console,
+# opens the route diagram and one route's source, and saves screenshots under target/hawtio-check/. Needs: a JDK, chromium, node and npm (playwright-core is
 # installed into target/hawtio-check/ from the npm registry on first use). Not part of .ci/run: the CI machine
 # has no browser.
 set -euo pipefail
@@ -33,4 +33,4 @@ mapfile -t ids < <(awk '/^- [a-zA-Z]+:/ { kind = $2 }
   kind == "route:" && /^    id:/ { print $2 } kind == "templatedRoute:" && /^    routeId:/ { print $2 }' \
   $(find routes -name '*.yaml') | sort -u)
 node "$work/check-hawtio.js" "http://localhost:$port" admin "$password" "$(pwd)/$work" "${ids[@]}"
-echo "screenshots: $work/hawtio-routes.png, $work/hawtio-diagram.png"
+echo "screenshots: $work/hawtio-routes.png, $work/hawtio-diagram.png, $work/hawtio-source.png"
