@@ -1,9 +1,22 @@
 // Drives Hawtio in headless Chromium as an operator would: logs in, opens the Camel routes view, checks that
 // every route is listed, stops and starts a route from the console, and saves screenshots.
-// Usage: node check-hawtio.js <base url> <user> <password> <screenshot dir> <route id>...
+// Then logs in as the viewer and checks that stopping a route is refused.
+// Usage: node check-hawtio.js <base url> <user> <password> <viewer password> <screenshot dir> <route id>...
 const { chromium } = require('playwright-core');
 
-const [base, user, password, shots, ...routes] = process.argv.slice(2);
+const [base, user, password, viewerPassword, shots, ...routes] = process.argv.slice(2);
+
+async function login(browser, name, secret) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(`${base}/actuator/hawtio/camel/routes`);
+  if (!page.url().endsWith('/login')) throw new Error(`expected the login page, got ${page.url()}`);
+  await page.fill('input[name=username]', name);
+  await page.fill('input[name=password]', secret);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  await page.goto(`${base}/actuator/hawtio/camel/routes`);
+  await page.locator('table').getByText('pipeline', { exact: true }).waitFor({ timeout: 60000 });
+  return page;
+}
 
 (async () => {
   const browser = await chromium.launch({
@@ -54,6 +67,18 @@ const [base, user, password, shots, ...routes] = process.argv.slice(2);
     await page.getByText('direct:ingest').first().waitFor({ timeout: 30000 });
     await page.screenshot({ path: `${shots}/hawtio-source.png`, fullPage: true });
     console.log('source of route pipeline shown: ok');
+
+    const viewer = await login(browser, 'viewer', viewerPassword);
+    const row = viewer.locator('table').locator('tr', { has: viewer.getByText('files.auto', { exact: true }) });
+    await row.locator('input[type=checkbox]').check();
+    await viewer.getByRole('button', { name: 'Stop' }).click();
+    await viewer.waitForTimeout(5000);
+    await viewer.reload();
+    await viewer.locator('table').getByText('files.auto', { exact: true }).waitFor({ timeout: 60000 });
+    const state = await viewer.locator('table').locator('tr', { has: viewer.getByText('files.auto', { exact: true }) })
+      .getByText('Started').count();
+    if (state !== 1) throw new Error('the viewer stopped files.auto');
+    console.log('viewer sees the routes but cannot stop one: ok');
   } catch (e) {
     console.error(`FAILED: ${e.message}`);
     failed = true;

@@ -13,13 +13,15 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 
 /**
- * Who may do what: health and info are public; reading the API and the actuator needs the viewer role;
- * changing anything (replay, run a source, upload) and Hawtio with its Jolokia bridge need the admin role.
+ * Who may do what: health and info are public; reading the API and the actuator, and looking at Hawtio, need
+ * the viewer role; changing anything (replay, run a source, upload, Hawtio operations through Jolokia) needs
+ * the admin role.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -39,8 +41,11 @@ class SecurityConfiguration {
         http.authorizeHttpRequests(requests -> requests.requestMatchers(
                                 "/actuator/health", "/actuator/health/**", "/actuator/info", "/error")
                         .permitAll()
-                        .requestMatchers("/actuator/hawtio", "/actuator/hawtio/**", "/actuator/jolokia/**")
-                        .hasRole(Accounts.ADMIN)
+                        // a viewer may look at Hawtio; what it may send through Jolokia is read-only (see
+                        // JolokiaReadOnlyForViewers); Hawtio's own POSTs are Jolokia requests
+                        .requestMatchers(
+                                "/actuator/hawtio", "/actuator/hawtio/**", "/actuator/jolokia", "/actuator/jolokia/**")
+                        .hasRole(Accounts.VIEWER)
                         .requestMatchers(HttpMethod.GET, "/api/**", "/actuator/**")
                         .hasRole(Accounts.VIEWER)
                         .anyRequest()
@@ -54,7 +59,8 @@ class SecurityConfiguration {
                         .ignoringRequestMatchers(
                                 request -> request.getRequestURI().startsWith("/api/")
                                         && request.getHeader("Authorization") != null))
-                .addFilterAfter(new CsrfCookieFilter(), BasicAuthenticationFilter.class);
+                .addFilterAfter(new CsrfCookieFilter(), BasicAuthenticationFilter.class)
+                .addFilterAfter(new JolokiaReadOnlyForViewers(), AuthorizationFilter.class);
         return http.build();
     }
 
