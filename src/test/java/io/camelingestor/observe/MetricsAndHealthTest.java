@@ -60,22 +60,30 @@ class MetricsAndHealthTest extends IngestorIntegrationTest {
     @Test
     void filesWaitingAreCountedPerFolder() throws Exception {
         Http http = new Http(port);
-        // a file the source never takes (hidden) is not waiting; health and metrics agree on the rest
-        JsonNode inbound = http.get("/actuator/health/inbound", Http.VIEWER).json();
-        assertThat(inbound.path("status").asText()).isEqualTo("UP");
-        JsonNode hourly = inbound.path("components")
-                .path("inboundFolders")
-                .path("components")
-                .path("energy_hourly");
-        assertThat(hourly.path("status").asText()).isEqualTo("UP");
-        assertThat(hourly.path("details").path("path").asText())
-                .isEqualTo(properties.inbound("energy_hourly").toString());
-        assertThat(hourly.path("details").has("filesWaiting")).isTrue();
-        assertThat(inbound.path("components")
-                        .path("inboundFolders")
-                        .path("components")
-                        .has("auto"))
-                .isTrue();
+        // a file the source never takes (hidden, temporary) is not waiting; health and metrics agree
+        java.nio.file.Path hidden = properties.inbound("energy_hourly").resolve(".being-written.csv");
+        java.nio.file.Path partial = properties.inbound("energy_hourly").resolve("upload.csv.part");
+        java.nio.file.Files.writeString(hidden, "x");
+        java.nio.file.Files.writeString(partial, "x");
+        try {
+            JsonNode inbound = http.get("/actuator/health/inbound", Http.VIEWER).json();
+            assertThat(inbound.path("status").asText()).isEqualTo("UP");
+            JsonNode folders = inbound.path("components").path("inboundFolders").path("components");
+            JsonNode hourly = folders.path("energy_hourly");
+            assertThat(hourly.path("status").asText()).isEqualTo("UP");
+            assertThat(hourly.path("details").path("path").asText())
+                    .isEqualTo(properties.inbound("energy_hourly").toString());
+            assertThat(hourly.path("details").path("filesWaiting").asLong()).isZero();
+            assertThat(hourly.path("details").has("oldestWaitingSince")).isFalse();
+            assertThat(folders.has("auto")).isTrue();
+            assertThat(value(
+                            http.get("/actuator/prometheus", Http.VIEWER).body(),
+                            "ingestor_files_waiting{application=\"camel-ingestor\",folder=\"energy_hourly\"}"))
+                    .isZero();
+        } finally {
+            java.nio.file.Files.delete(hidden);
+            java.nio.file.Files.delete(partial);
+        }
     }
 
     @Test
