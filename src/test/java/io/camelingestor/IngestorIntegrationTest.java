@@ -16,6 +16,7 @@ import java.util.UUID;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
@@ -26,6 +27,7 @@ import org.springframework.test.context.ActiveProfiles;
  * file names and device ids and removes the rows of its batches afterwards, so the order never matters.
  */
 @CamelSpringBootTest
+@AutoConfigureObservability(tracing = false) // metrics exported at /actuator/prometheus as in production
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
 public abstract class IngestorIntegrationTest {

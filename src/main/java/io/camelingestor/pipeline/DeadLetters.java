@@ -1,6 +1,7 @@
 package io.camelingestor.pipeline;
 
 import io.camelingestor.envelope.Envelope;
+import io.camelingestor.security.Secrets;
 import io.camelingestor.store.BatchStore;
 import java.util.UUID;
 import org.apache.camel.Exchange;
@@ -43,11 +44,14 @@ public class DeadLetters {
         return null;
     }
 
-    /** A message a person can act on: the rejection's own, or the root cause of a failure. */
+    /**
+     * A message a person can act on: the rejection's own, or the root cause of a failure; secrets in it
+     * (a token in a URL, say) are masked.
+     */
     public static String describe(Throwable failure) {
         InputRejectedException rejected = rejection(failure);
         if (rejected != null) {
-            return printable(rejected.getMessage());
+            return printable(Secrets.mask(rejected.getMessage()));
         }
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
@@ -55,7 +59,7 @@ public class DeadLetters {
         }
         String message =
                 root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
-        return printable("failed after retries: " + root.getClass().getSimpleName() + ": " + message);
+        return printable(Secrets.mask("failed after retries: " + root.getClass().getSimpleName() + ": " + message));
     }
 
     /**

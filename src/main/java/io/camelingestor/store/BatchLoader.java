@@ -16,6 +16,7 @@ import org.apache.camel.Exchange;
 import org.postgresql.util.PSQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -57,7 +58,15 @@ public class BatchLoader {
     /** Starts loading a batch beside its staging: the stager reports each committed chunk to the result. */
     public ConcurrentLoad begin(Envelope envelope, Dataset dataset, UUID batchId) {
         ConcurrentLoad load = new ConcurrentLoad(batchId);
-        Thread thread = new Thread(() -> run(load, envelope, dataset), "load-" + envelope.dataset());
+        Map<String, String> mdc = MDC.getCopyOfContextMap(); // the batch's log lines keep its batch and input id
+        Thread thread = new Thread(
+                () -> {
+                    if (mdc != null) {
+                        MDC.setContextMap(mdc);
+                    }
+                    run(load, envelope, dataset);
+                },
+                "load-" + envelope.dataset());
         thread.setDaemon(true);
         thread.start();
         return load;

@@ -9,6 +9,7 @@ import io.camelingestor.pipeline.StageResult;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +19,12 @@ import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -43,12 +48,19 @@ public class BatchStore {
     private final TransactionTemplate tx;
     private final ObjectMapper json;
     private final String nodeId;
+    private final ApplicationEventPublisher events;
 
-    public BatchStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, IngestorProperties properties) {
+    public BatchStore(
+            JdbcTemplate jdbc,
+            TransactionTemplate tx,
+            ObjectMapper json,
+            IngestorProperties properties,
+            ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.json = json;
         this.nodeId = properties.nodeId();
+        this.events = events;
     }
 
     /**
@@ -62,6 +74,9 @@ public class BatchStore {
         Envelope envelope = exchange.getProperty(Envelope.PROPERTY, Envelope.class);
         UUID id = BATCH_IDS.generate(); // time-ordered: see V3__compact_staging.sql
         Instant started = Instant.now();
+        // every log line of this input names it (camel.main.mdc-logging-keys-pattern carries them along)
+        MDC.put(BATCH_ID, id.toString());
+        MDC.put("inputId", envelope.inputId());
         Optional<UUID> original = envelope.sha256() == null
                 ? Optional.empty()
                 : jdbc
@@ -115,9 +130,21 @@ public class BatchStore {
                     envelope.inputId(),
                     id);
         }
+        // a dead letter replayed through the API is linked to the batch that ingests its input again
+        jdbc.update(
+                """
+                UPDATE dead_letter SET replay_batch_id = ?
+                WHERE input_id = ? AND source_id = ? AND replayed_at IS NOT NULL AND replay_batch_id IS NULL
+                """,
+                id,
+                envelope.inputId(),
+                envelope.sourceId());
         exchange.setProperty(BATCH_ID, id);
         exchange.setProperty(BATCH_STATUS, status);
         original.ifPresent(o -> exchange.setProperty("duplicateOf", o));
+        if (original.isPresent()) {
+            finished(id);
+        }
     }
 
     /** Another replica completed the same content first: this batch becomes its DUPLICATE. */
@@ -132,6 +159,7 @@ public class BatchStore {
                 dataset,
                 sha256,
                 batchId);
+        finished(batchId);
     }
 
     /** Completes a batch; runs inside the load's transaction. */
@@ -150,6 +178,7 @@ public class BatchStore {
                 qualityScore(staged),
                 toJson(Map.of("detected", staged.detected(), "rowsSkipped", staged.rowsSkipped())),
                 batchId);
+        finished(batchId);
     }
 
     /** Ends a batch REJECTED or FAILED with the reason; counts are kept when staging got that far. */
@@ -170,6 +199,50 @@ public class BatchStore {
                 // the staged rows' column names, so that a rejected input's rows can be read by name
                 staged == null ? "{}" : toJson(Map.of("detected", staged.detected())),
                 batchId);
+        finished(batchId);
+    }
+
+    /**
+     * Publishes {@link BatchFinished} for a batch that has just ended, once the transaction that ended it
+     * commits (at once outside a transaction). A listener's failure never fails the batch.
+     */
+    private void finished(UUID batchId) {
+        BatchFinished event = jdbc.queryForObject(
+                """
+                SELECT source_id, dataset, input_id, status, coalesce(rows_total, 0), coalesce(rows_valid, 0),
+                       coalesce(rows_invalid, 0), coalesce(rows_loaded, 0),
+                       extract(epoch FROM coalesce(finished_at, clock_timestamp()) - started_at)
+                FROM ingest_batch WHERE id = ?
+                """,
+                (rs, n) -> new BatchFinished(
+                        batchId,
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getLong(5),
+                        rs.getLong(6),
+                        rs.getLong(7),
+                        rs.getLong(8),
+                        Duration.ofNanos(Math.max(0, (long) (rs.getDouble(9) * 1e9)))),
+                batchId);
+        Runnable publish = () -> {
+            try {
+                events.publishEvent(event);
+            } catch (RuntimeException e) {
+                log.warn("A listener of the end of batch {} failed: {}", batchId, e.toString());
+            }
+        };
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    publish.run();
+                }
+            });
+        } else {
+            publish.run();
+        }
     }
 
     public void recordStage(

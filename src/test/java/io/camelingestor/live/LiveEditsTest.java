@@ -26,6 +26,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class LiveEditsTest {
 
+    // health details (the mapping errors) are shown to a logged-in user only
+    private static final String ADMIN_PASSWORD = "live-edits-admin-secret";
+
     private final Path root = Path.of("target/live-edits").toAbsolutePath();
     private final Path mappings = root.resolve("mappings");
     private final Path routes = root.resolve("routes");
@@ -39,7 +42,7 @@ class LiveEditsTest {
         try (ChildIngestor child = ChildIngestor.start(
                 dataDir,
                 "live-node",
-                Map.of(),
+                Map.of("INGESTOR_SECURITY_PASSWORD", ADMIN_PASSWORD),
                 Map.of(
                         "ingestor.mappings-dir",
                         mappings.toString(),
@@ -135,6 +138,11 @@ class LiveEditsTest {
         return HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
+                                .header(
+                                        "Authorization",
+                                        "Basic "
+                                                + java.util.Base64.getEncoder()
+                                                        .encodeToString(("admin:" + ADMIN_PASSWORD).getBytes()))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString())
                 .body();
