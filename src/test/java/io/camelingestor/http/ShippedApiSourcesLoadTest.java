@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.camelingestor.api.Http;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -22,6 +23,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The shipped Open-Meteo and Tago sources against WireMock answering in the providers' documented shapes:
@@ -94,6 +96,40 @@ class ShippedApiSourcesLoadTest extends HttpSourceTest {
             assertThat(spooled).isEmpty();
         }
         assertThat(sources.states().get("open-meteo").lastSuccess()).isNotNull();
+    }
+
+    @Test
+    void aSourceRunsNowThroughTheRestApiForAnAdminOnly(@LocalServerPort int port) throws Exception {
+        String day = LocalDate.now(ZoneOffset.UTC).minusDays(2).toString();
+        API.stubFor(get(urlPathEqualTo("/v1/archive"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(
+                                """
+                                {"hourly":{"time":["%1$sT00:00","%1$sT01:00"],
+                                           "temperature_2m":[10.5,10.1], "relative_humidity_2m":[80,81],
+                                           "surface_pressure":[1010.0,1010.2], "wind_speed_10m":[1.0,1.2],
+                                           "wind_direction_10m":[90,95]}}
+                                """
+                                        .formatted(day))));
+        Http http = new Http(port);
+
+        assertThat(http.post("/api/sources/open-meteo/run", Http.VIEWER).status())
+                .isEqualTo(403);
+        assertThat(batchesOf("open-meteo")).isEmpty();
+
+        Http.Response run = http.post("/api/sources/open-meteo/run", Http.ADMIN);
+
+        assertThat(run.status()).isEqualTo(200);
+        assertThat(run.json().path("source").asText()).isEqualTo("open-meteo");
+        assertThat(run.json().path("consecutiveFailures").asInt()).isZero();
+        assertThat(batchesOf("open-meteo"))
+                .singleElement()
+                .satisfies(b -> assertThat(b).containsEntry("status", "LOADED").containsEntry("rows_loaded", 2L));
+        Http.Response sources = http.get("/api/sources", Http.VIEWER);
+        assertThat(sources.body()).contains("\"id\":\"open-meteo\"", "\"kind\":\"http\"");
+        assertThat(http.post("/api/sources/no-such-source/run", Http.ADMIN).status())
+                .isEqualTo(404);
     }
 
     @Test
