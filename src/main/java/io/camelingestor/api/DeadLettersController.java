@@ -1,6 +1,7 @@
 package io.camelingestor.api;
 
 import io.camelingestor.config.IngestorProperties;
+import io.camelingestor.pipeline.KeptPayloads;
 import io.camelingestor.store.BatchQueries;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.camel.ProducerTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -35,13 +37,22 @@ class DeadLettersController {
     private final IngestorProperties properties;
     private final KnownDatasets datasets;
     private final InputFollower follower;
+    private final KeptPayloads keptPayloads;
+    private final ProducerTemplate producer;
 
     DeadLettersController(
-            BatchQueries queries, IngestorProperties properties, KnownDatasets datasets, InputFollower follower) {
+            BatchQueries queries,
+            IngestorProperties properties,
+            KnownDatasets datasets,
+            InputFollower follower,
+            KeptPayloads keptPayloads,
+            ProducerTemplate producer) {
         this.queries = queries;
         this.properties = properties;
         this.datasets = datasets;
         this.follower = follower;
+        this.keptPayloads = keptPayloads;
+        this.producer = producer;
     }
 
     @GetMapping
@@ -68,8 +79,9 @@ class DeadLettersController {
 
     /**
      * Puts exactly the original input back where it came from: the rejected file into its inbound folder
-     * (under a hidden name first, then renamed, so the file source never sees half a file). The batch that
-     * ingests it is linked to this dead letter ({@code replayBatchId}).
+     * (under a hidden name first, then renamed, so the file source never sees half a file), or an API window's
+     * kept records and envelope into {@code direct:ingest}. The batch that ingests it is linked to this dead
+     * letter ({@code replayBatchId}).
      */
     @PostMapping("/{id}/replay")
     @Operation(summary = "Resubmit the original input of a dead letter")
@@ -84,12 +96,15 @@ class DeadLettersController {
         }
         String sourceId = (String) letter.get("sourceId");
         String payloadRef = (String) letter.get("payloadRef");
+        if (keptPayloads.isKept(payloadRef)) {
+            return replayKept(id, letter, payloadRef);
+        }
         if (!sourceId.startsWith(FILE_SOURCE_PREFIX) || payloadRef == null) {
             throw new ApiException(
                     HttpStatus.UNPROCESSABLE_ENTITY,
                     "cannot replay",
-                    "dead letter " + id + " of source " + sourceId
-                            + " kept no file to resubmit; only files can be replayed for now (run the source again)");
+                    "dead letter " + id + " of source " + sourceId + " kept no payload to resubmit (a request"
+                            + " that failed before its records were read: the source's next run fetches it again)");
         }
         Path payload = Path.of(payloadRef).toAbsolutePath().normalize();
         Path rejectedRoot = properties.dataDir().resolve("rejected");
@@ -124,12 +139,30 @@ class DeadLettersController {
             queries.unmarkReplayed(id);
             throw e;
         }
-        String inputId = (String) letter.get("inputId");
+        return accepted(id, letter, target.toString());
+    }
+
+    /** An API window's kept records and envelope, sent into {@code direct:ingest} again. */
+    private ResponseEntity<Map<String, Object>> replayKept(long id, Map<String, Object> letter, String payloadRef) {
+        if (!queries.markReplayed(id)) {
+            throw new ApiException(
+                    HttpStatus.CONFLICT, "already replayed", "dead letter " + id + " was replayed meanwhile");
+        }
+        try {
+            keptPayloads.replay(payloadRef, producer);
+        } catch (RuntimeException e) {
+            queries.unmarkReplayed(id);
+            throw e;
+        }
+        return accepted(id, letter, "direct:ingest");
+    }
+
+    private ResponseEntity<Map<String, Object>> accepted(long id, Map<String, Object> letter, String resubmittedTo) {
         Optional<UUID> batch = follower.await(() -> queries.replayBatch(id));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("deadLetterId", id);
-        body.put("inputId", inputId);
-        body.put("resubmittedTo", target.toString());
+        body.put("inputId", letter.get("inputId"));
+        body.put("resubmittedTo", resubmittedTo);
         body.put("batchId", batch.orElse(null));
         body.put("follow", batch.map(b -> "/api/batches/" + b).orElse("/api/dead-letters/" + id + " (replayBatchId)"));
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(body);

@@ -24,10 +24,12 @@ public class DeadLetters {
 
     private final BatchStore batches;
     private final JdbcTemplate jdbc;
+    private final KeptPayloads kept;
 
-    public DeadLetters(BatchStore batches, JdbcTemplate jdbc) {
+    public DeadLetters(BatchStore batches, JdbcTemplate jdbc, KeptPayloads kept) {
         this.batches = batches;
         this.jdbc = jdbc;
+        this.kept = kept;
     }
 
     /** The batch status an exception leads to: REJECTED for input problems, FAILED otherwise. */
@@ -94,6 +96,11 @@ public class DeadLetters {
         UUID batchId = exchange.getProperty(BatchStore.BATCH_ID, UUID.class);
         batches.fail(batchId, status, message, exchange.getProperty(StageResult.PROPERTY, StageResult.class));
         Throwable cause = rejection(failure) != null ? rejection(failure) : failure;
+        String payloadRef = exchange.getProperty(PAYLOAD_REF, String.class);
+        if (payloadRef == null) {
+            // an API window that failed in the pipeline: its records are kept for a replay
+            payloadRef = kept.keep(envelope, batchId).map(Object::toString).orElse(null);
+        }
         jdbc.update(
                 """
                 INSERT INTO dead_letter (batch_id, source_id, input_id, route_id, error_class, error_message, payload_ref)
@@ -105,7 +112,7 @@ public class DeadLetters {
                 exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class),
                 cause.getClass().getName(),
                 message,
-                exchange.getProperty(PAYLOAD_REF, String.class));
+                payloadRef);
         exchange.setProperty(BatchStore.BATCH_STATUS, status);
         log.warn("{} {} {}: {}", envelope.dataset(), envelope.inputId(), status, message);
     }

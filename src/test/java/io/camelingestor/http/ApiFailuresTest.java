@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * What an API does wrong, and what the source does about it: retried with back-off (500, 429, timeouts),
@@ -325,6 +326,45 @@ class ApiFailuresTest extends HttpSourceTest {
     }
 
     @Test
+    void aWindowThatFailedInThePipelineIsReplayedFromItsKeptRecordsOnceFixed(@LocalServerPort int port)
+            throws Exception {
+        page(1, "access-token-1", row(0, 6.0) + "," + row(1, 7.5));
+        page(2, "access-token-1", "");
+        jdbc.execute("ALTER TABLE staging_energy_hourly RENAME TO staging_energy_hourly_away");
+        try {
+            runner.run(SOURCE); // the database fails under the pipeline: retried, then FAILED
+        } finally {
+            jdbc.execute("ALTER TABLE staging_energy_hourly_away RENAME TO staging_energy_hourly");
+        }
+        int requests = API.findAll(getRequestedFor(urlPathEqualTo("/readings"))).size();
+        Map<String, Object> failed = batchesOf(SOURCE).get(0);
+        assertThat(failed).containsEntry("status", "FAILED");
+        Map<String, Object> letter = deadLettersOf(SOURCE).get(0);
+        java.nio.file.Path kept = java.nio.file.Path.of((String) letter.get("payload_ref"));
+        assertThat(kept).exists().hasFileName(failed.get("id") + ".json");
+        assertThat(kept.getParent()).endsWith(java.nio.file.Path.of("rejected", "http", SOURCE));
+        assertThat(cursor(SOURCE, DEVICE)).isEmpty();
+
+        var replay = new io.camelingestor.api.Http(port)
+                .post("/api/dead-letters/" + letter.get("id") + "/replay", io.camelingestor.api.Http.ADMIN);
+
+        assertThat(replay.status()).isEqualTo(202);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> last(batchesOf(SOURCE)).get("status").equals("LOADED"));
+        Map<String, Object> loaded = last(batchesOf(SOURCE));
+        assertThat(loaded.get("input_id")).isEqualTo(failed.get("input_id")); // exactly the same window
+        assertThat(loaded.get("sha256")).isEqualTo(failed.get("sha256"));
+        assertThat(loaded).containsEntry("rows_loaded", 2L);
+        assertThat(jdbc.queryForObject(
+                        "SELECT replay_batch_id FROM dead_letter WHERE id = ?", java.util.UUID.class, letter.get("id")))
+                .isEqualTo(loaded.get("id"));
+        assertThat(cursor(SOURCE, DEVICE)).contains(hour.plusSeconds(3600)); // moved by the replayed load
+        assertThat(API.findAll(getRequestedFor(urlPathEqualTo("/readings")))).hasSize(requests); // not fetched again
+        assertThat(kept).doesNotExist();
+    }
+
+    @Test
     void aRunWhileTheSourceIsRunningIsRefused() throws Exception {
         API.stubFor(get(urlPathEqualTo("/readings"))
                 .willReturn(json(data(row(0, 6.0))).withFixedDelay(800)));
@@ -343,6 +383,10 @@ class ApiFailuresTest extends HttpSourceTest {
         assertThat(batchesOf(SOURCE)).singleElement().satisfies(b -> assertThat(b)
                 .containsEntry("status", "LOADED"));
         runner.run(SOURCE); // free again once the first run is over
+    }
+
+    private static <T> T last(List<T> list) {
+        return list.get(list.size() - 1);
     }
 
     private void page(int page, String token, String rows) {
