@@ -40,6 +40,7 @@ class HttpSourceTrigger implements SourceTrigger {
             result.put("lastSuccess", state.lastSuccess());
             result.put("lastError", state.lastError());
             result.put("consecutiveFailures", state.consecutiveFailures());
+            result.put("circuit", sources.circuitState(sourceId));
         }
         return result;
     }

@@ -3,10 +3,14 @@ package io.camelingestor.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +21,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
@@ -47,6 +52,9 @@ public class HttpSources implements CamelContextConfiguration {
     public static final String GROUP = "http-sources";
     public static final String SOURCE = "source";
     public static final String BUSY = "httpSourceBusy";
+    public static final String CIRCUIT_OPEN = "httpSourceCircuitOpen";
+    /** Header set by {@link SourceRunner}: an operator's run goes through an open circuit (it is the probe). */
+    public static final String RUN_NOW = "httpSourceRunNow";
 
     private static final Logger log = LoggerFactory.getLogger(HttpSources.class);
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z0-9_.\\-]+)}");
@@ -56,11 +64,35 @@ public class HttpSources implements CamelContextConfiguration {
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private final Map<String, SourceState> states = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> running = new ConcurrentHashMap<>();
+    private final CircuitBreakerRegistry circuits;
     private CamelContext camel;
 
     public HttpSources(Environment environment, JdbcTemplate jdbc) {
         this.environment = environment;
         this.jdbc = jdbc;
+        // a run is a call: after `failed-runs` failed runs in a row the circuit opens and scheduled runs are
+        // skipped for `open-for`; then one run is let through (half open): success closes it, failure reopens
+        int failedRuns = environment.getProperty("ingestor.http.circuit.failed-runs", Integer.class, 3);
+        Duration openFor =
+                environment.getProperty("ingestor.http.circuit.open-for", Duration.class, Duration.ofMinutes(30));
+        this.circuits = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(failedRuns)
+                .minimumNumberOfCalls(failedRuns)
+                .failureRateThreshold(100)
+                .waitDurationInOpenState(openFor)
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .build());
+    }
+
+    /** Closes a source's circuit and forgets its recent runs (after its settings were fixed, say). */
+    public void resetCircuit(String sourceId) {
+        circuits.circuitBreaker(sourceId).reset();
+    }
+
+    /** The circuit of a source: {@code closed}, {@code open} or {@code half_open}. */
+    public String circuitState(String sourceId) {
+        return circuits.circuitBreaker(sourceId).getState().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** What health shows for one source. */
@@ -221,8 +253,17 @@ public class HttpSources implements CamelContextConfiguration {
         if (problem != null) {
             throw new IllegalStateException("HTTP source " + sourceId + " " + problem);
         }
+        CircuitBreaker circuit = circuits.circuitBreaker(sourceId);
+        boolean runNow = exchange.getIn().getHeader(RUN_NOW, false, Boolean.class);
+        if (!runNow && !circuit.tryAcquirePermission()) {
+            exchange.setProperty(CIRCUIT_OPEN, true);
+            return;
+        }
         Semaphore slot = running.computeIfAbsent(sourceId, id -> new Semaphore(1));
         if (!slot.tryAcquire()) {
+            if (!runNow) {
+                circuit.releasePermission();
+            }
             exchange.setProperty(BUSY, true);
             return;
         }
@@ -264,6 +305,15 @@ public class HttpSources implements CamelContextConfiguration {
                 spec.sourceId(),
                 (id, state) -> (state == null ? new SourceState(id, "started", true, null, null, null, 0) : state)
                         .withRun(Instant.now(), error.orElse(null)));
+        CircuitBreaker circuit = circuits.circuitBreaker(spec.sourceId());
+        long took = System.currentTimeMillis() - started.toEpochMilli();
+        if (error.isPresent()) {
+            circuit.onError(took, TimeUnit.MILLISECONDS, new IllegalStateException(error.get()));
+        } else if (exchange.getIn().getHeader(RUN_NOW, false, Boolean.class)) {
+            circuit.transitionToClosedState(); // an operator's run that succeeds ends the pause at once
+        } else {
+            circuit.onSuccess(took, TimeUnit.MILLISECONDS);
+        }
         Map<String, Object> loaded = jdbc.queryForMap(
                 """
                 SELECT count(*) FILTER (WHERE status IN ('LOADED', 'PARTIAL')) AS windows,

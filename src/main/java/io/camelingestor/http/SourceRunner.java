@@ -36,7 +36,10 @@ public class SourceRunner {
         if (sources.running(sourceId)) {
             throw new IllegalStateException("HTTP source " + sourceId + " is running already");
         }
-        Exchange done = producer.send("direct:run-source", e -> e.getIn().setHeader("sourceId", sourceId));
+        Exchange done = producer.send("direct:run-source", e -> {
+            e.getIn().setHeader("sourceId", sourceId);
+            e.getIn().setHeader(HttpSources.RUN_NOW, true);
+        });
         if (done.getException() != null) {
             throw CamelExecutionException.wrapCamelExecutionException(done, done.getException());
         }

@@ -31,6 +31,7 @@ class SourcesHealth implements HealthIndicator {
             detail.put("lastSuccess", state.lastSuccess());
             detail.put("lastError", state.lastError());
             detail.put("consecutiveFailures", state.consecutiveFailures());
+            detail.put("circuit", sources.circuitState(id));
             health.withDetail(id, detail);
         });
         return health.build();

@@ -42,6 +42,19 @@ class ApiFailuresTest extends HttpSourceTest {
     @Autowired
     HttpSources sources;
 
+    @Autowired
+    org.apache.camel.CamelContext camel;
+
+    @Autowired
+    org.springframework.boot.test.web.client.TestRestTemplate anonymous;
+
+    private org.springframework.boot.test.web.client.TestRestTemplate health;
+
+    @BeforeEach
+    void viewer() {
+        health = anonymous.withBasicAuth("viewer", "it-viewer-secret-7a1f");
+    }
+
     @BeforeEach
     void tokenEndpoint() {
         forget(SOURCE, "fact_energy_hourly");
@@ -61,6 +74,7 @@ class ApiFailuresTest extends HttpSourceTest {
     @AfterEach
     void forgetSource() {
         forget(SOURCE, "fact_energy_hourly");
+        sources.resetCircuit(SOURCE);
     }
 
     @Test
@@ -362,6 +376,36 @@ class ApiFailuresTest extends HttpSourceTest {
         assertThat(cursor(SOURCE, DEVICE)).contains(hour.plusSeconds(3600)); // moved by the replayed load
         assertThat(API.findAll(getRequestedFor(urlPathEqualTo("/readings")))).hasSize(requests); // not fetched again
         assertThat(kept).doesNotExist();
+    }
+
+    @Test
+    void afterThreeFailedRunsTheCircuitOpensScheduledRunsPauseAndARunNowClosesIt() throws Exception {
+        API.stubFor(get(urlPathEqualTo("/readings"))
+                .willReturn(aResponse().withStatus(404).withBody("no device")));
+        for (int i = 0; i < 3; i++) {
+            scheduledRun(); // as the timer fires it
+        }
+        int requests = API.findAll(getRequestedFor(urlPathEqualTo("/readings"))).size();
+        assertThat(requests).isEqualTo(3);
+        assertThat(sources.circuitState(SOURCE)).isEqualTo("open");
+
+        scheduledRun();
+
+        assertThat(API.findAll(getRequestedFor(urlPathEqualTo("/readings")))).hasSize(requests); // paused
+        assertThat(batchesOf(SOURCE)).hasSize(3);
+        assertThat(health.getForObject("/actuator/health/source-routes", String.class))
+                .contains("\"circuit\":\"open\"");
+
+        API.stubFor(get(urlPathEqualTo("/readings")).willReturn(json(data(row(0, 6.0)))));
+        runner.run(SOURCE); // an operator's run goes through and, succeeding, closes the circuit
+
+        assertThat(sources.circuitState(SOURCE)).isEqualTo("closed");
+        assertThat(last(batchesOf(SOURCE))).containsEntry("status", "LOADED");
+        sources.resetCircuit(SOURCE);
+    }
+
+    private void scheduledRun() {
+        camel.createProducerTemplate().sendBodyAndHeader("direct:http-fetch", null, "sourceId", SOURCE);
     }
 
     @Test
