@@ -34,8 +34,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component("batches")
 public class BatchStore {
 
-    private static final TimeBasedEpochGenerator BATCH_IDS = Generators.timeBasedEpochGenerator();
-
     // finished_at is clock_timestamp(), not now(): now() is when the transaction began, and the load
     // completes its batch at the end of a long transaction
 
@@ -43,6 +41,9 @@ public class BatchStore {
     public static final String BATCH_STATUS = "batchStatus";
 
     private static final Logger log = LoggerFactory.getLogger(BatchStore.class);
+
+    /** Time-ordered (UUID version 7): a batch's staging rows sit in block ranges of their own (V3). */
+    private static final TimeBasedEpochGenerator BATCH_IDS = Generators.timeBasedEpochGenerator();
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -72,7 +73,7 @@ public class BatchStore {
      */
     public void register(Exchange exchange) {
         Envelope envelope = exchange.getProperty(Envelope.PROPERTY, Envelope.class);
-        UUID id = BATCH_IDS.generate(); // time-ordered: see V3__compact_staging.sql
+        UUID id = BATCH_IDS.generate();
         Instant started = Instant.now();
         // every log line of this input names it (camel.main.mdc-logging-keys-pattern carries them along)
         MDC.put(BATCH_ID, id.toString());

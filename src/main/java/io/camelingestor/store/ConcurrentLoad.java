@@ -14,8 +14,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The load of one batch, running on its own thread and in its own transaction while the batch is still being
  * staged: each chunk of rows the stager commits is inserted into the dataset's table at once, so the database
- * inserts one chunk while the next one is read, coerced and copied (on a two-core machine this overlap is
- * most of the way from twice the floor to one and a half). Nothing is visible before {@link #finish}: the
+ * inserts one chunk while the next one is read, coerced and copied, and both cores work on one input.
+ * Nothing is visible before {@link #finish}: the
  * quality gate can still reject the input, which {@link #abort() rolls back} every insert.
  *
  * <p>Kept as the exchange property {@value #PROPERTY} between {@code direct:stage} and {@code direct:load}.
