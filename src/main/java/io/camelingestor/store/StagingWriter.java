@@ -17,6 +17,8 @@ import java.util.function.LongConsumer;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,6 +37,8 @@ import org.springframework.stereotype.Component;
 public class StagingWriter {
 
     static final int CHUNK_ROWS = 65_536;
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+    private static final Logger log = LoggerFactory.getLogger(StagingWriter.class);
     private static final int FLUSH_CHARS = 1 << 20;
 
     private final DataSource dataSource;
@@ -69,7 +73,9 @@ public class StagingWriter {
                 while (rows.hasNext()) {
                     Chunk chunk = copyChunk(connection, table, batch, rows, buffer, errors);
                     connection.commit();
-                    summarize(connection, brin);
+                    if (brin != null && !summarize(connection, brin)) {
+                        brin = null;
+                    }
                     written += chunk.rows();
                     staged.accept(chunk.lastRow());
                 }
@@ -150,15 +156,22 @@ public class StagingWriter {
      * earlier ones (an unsummarised range matches every query). A short transaction of its own: its lock must
      * not be held while the batch goes on.
      */
-    private static void summarize(Connection connection, String brin) throws SQLException {
-        if (brin == null) {
-            return;
-        }
+    private static boolean summarize(Connection connection, String brin) throws SQLException {
         try (var summarize = connection.prepareStatement("SELECT brin_summarize_new_values(?::regclass)")) {
             summarize.setString(1, brin);
             summarize.execute();
+            connection.commit();
+            return true;
+        } catch (SQLException e) {
+            if (!INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                throw e;
+            }
+            // only the table's owner may summarise (an external database whose tables a DBA owns): the load
+            // still finds its rows, reading the unsummarised ranges too
+            connection.rollback();
+            log.warn("cannot summarise {} (not the table's owner): loads of large inputs read more", brin);
+            return false;
         }
-        connection.commit();
     }
 
     private static void flush(CopyIn copy, StringBuilder chunk) throws SQLException {

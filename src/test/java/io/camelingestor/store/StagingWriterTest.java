@@ -27,6 +27,37 @@ class StagingWriterTest extends IngestorIntegrationTest {
     @AfterEach
     void dropTable() {
         jdbc.execute("DROP TABLE IF EXISTS staging_writer_test");
+        jdbc.execute("DROP ROLE IF EXISTS staging_writer_not_owner");
+    }
+
+    @Test
+    void aUserWhoDoesNotOwnTheTableStagesAllTheSame() throws Exception {
+        // an external database whose tables a DBA owns: the application may write, not summarise the index
+        jdbc.execute("CREATE TABLE staging_writer_test (LIKE staging_template INCLUDING ALL)");
+        jdbc.execute("CREATE ROLE staging_writer_not_owner LOGIN");
+        jdbc.execute("GRANT SELECT, INSERT, DELETE ON staging_writer_test TO staging_writer_not_owner");
+        String url = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getURL())
+                .replaceFirst("\\?.*", ""); // without the embedded database's user=postgres
+        var asNotOwner =
+                new org.springframework.jdbc.datasource.DriverManagerDataSource(url, "staging_writer_not_owner", "");
+        assertThat(new org.springframework.jdbc.core.JdbcTemplate(asNotOwner)
+                        .queryForObject("SELECT current_user", String.class))
+                .isEqualTo("staging_writer_not_owner");
+        StagingWriter notOwner = new StagingWriter(asNotOwner);
+        List<Long> committed = new ArrayList<>();
+
+        long written = notOwner.write(
+                batchId,
+                "staging_writer_test",
+                List.of(new StagedRow(2, new String[] {"a"}, new Object[] {1L}, List.of()))
+                        .iterator(),
+                committed::add);
+
+        assertThat(written).isEqualTo(1);
+        assertThat(committed).containsExactly(2L);
+        assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM staging_writer_test WHERE batch_id = ?", Long.class, batchId))
+                .isEqualTo(1L);
     }
 
     @Test
