@@ -36,7 +36,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class StagingWriter {
 
-    static final int CHUNK_ROWS = 65_536;
+    static final int CHUNK_ROWS = 32_768;
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
     private static final Logger log = LoggerFactory.getLogger(StagingWriter.class);
     private static final int FLUSH_CHARS = 1 << 20;
