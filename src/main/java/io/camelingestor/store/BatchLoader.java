@@ -48,11 +48,13 @@ public class BatchLoader {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final BatchStore batches;
+    private final ApiCursors cursors;
 
-    public BatchLoader(JdbcTemplate jdbc, TransactionTemplate tx, BatchStore batches) {
+    public BatchLoader(JdbcTemplate jdbc, TransactionTemplate tx, BatchStore batches, ApiCursors cursors) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.batches = batches;
+        this.cursors = cursors;
     }
 
     /** Starts loading a batch beside its staging: the stager reports each committed chunk to the result. */
@@ -82,6 +84,7 @@ public class BatchLoader {
                 jdbc.execute("SET LOCAL enable_seqscan = off");
                 long loaded = 0;
                 long from = 0;
+                Statements statements = Statements.of(dataset);
                 RuntimeException failure = null;
                 while (true) {
                     ConcurrentLoad.Command command;
@@ -94,7 +97,7 @@ public class BatchLoader {
                     if (command instanceof ConcurrentLoad.Rows r) {
                         if (failure == null && r.upTo() > from) {
                             try {
-                                loaded += insert(dataset, batchId, status, from, r.upTo());
+                                loaded += insert(statements, batchId, status, from, r.upTo());
                             } catch (RuntimeException e) {
                                 failure = e; // the transaction is lost: staging goes on, reported at the end
                             }
@@ -140,7 +143,7 @@ public class BatchLoader {
             long loaded = running != null
                     ? running.finish(status, staged, started)
                     : tx.execute(s -> {
-                        long rows = insert(dataset, batchId, s, 0, Long.MAX_VALUE);
+                        long rows = insert(Statements.of(dataset), batchId, s, 0, Long.MAX_VALUE);
                         complete(envelope, dataset, batchId, status, staged, started, rows);
                         return rows;
                     });
@@ -149,7 +152,7 @@ public class BatchLoader {
         } catch (DuplicateKeyException e) {
             if (String.valueOf(e.getMessage()).contains(BATCH_CONTENT_KEY)) {
                 batches.markDuplicate(batchId, envelope.dataset(), envelope.sha256());
-                new ApiCursors(jdbc).advance(envelope); // issue 4: a window already loaded moves the cursor
+                cursors.advance(envelope); // a window already loaded moves the cursor
                 exchange.setProperty(BatchStore.BATCH_STATUS, "DUPLICATE");
                 exchange.setProperty("rowsLoaded", 0L);
                 return;
@@ -174,7 +177,7 @@ public class BatchLoader {
         batches.complete(batchId, status, staged, rows);
         batches.recordQualityChecks(batchId, dataset.name(), staged);
         batches.recordStage(batchId, "load", started, "success", staged.rowsValid(), rows, null);
-        new ApiCursors(jdbc).advance(envelope); // an API window's cursor moves in the transaction that loaded it
+        cursors.advance(envelope); // an API window's cursor moves in the transaction that loaded it
         log.debug("{} {}: {} rows loaded", envelope.dataset(), envelope.inputId(), rows);
     }
 
@@ -185,13 +188,13 @@ public class BatchLoader {
      * savepoint, keeping the last row of each key. A key repeated in a later chunk simply updates the row again,
      * so the last row of the input wins either way.
      */
-    private long insert(Dataset dataset, UUID batchId, TransactionStatus status, long from, long to) {
-        if (dataset.mapping().conflict().strategy() != Strategy.UPDATE) {
-            return jdbc.update(insertSql(dataset, false), batchId, batchId, from, to);
+    private long insert(Statements statements, UUID batchId, TransactionStatus status, long from, long to) {
+        if (statements.dedupe() == null) {
+            return jdbc.update(statements.plain(), batchId, batchId, from, to);
         }
         Object savepoint = status.createSavepoint();
         try {
-            long rows = jdbc.update(insertSql(dataset, false), batchId, batchId, from, to);
+            long rows = jdbc.update(statements.plain(), batchId, batchId, from, to);
             status.releaseSavepoint(savepoint);
             return rows;
         } catch (DataAccessException e) {
@@ -200,7 +203,16 @@ public class BatchLoader {
                 throw e;
             }
             status.rollbackToSavepoint(savepoint);
-            return jdbc.update(insertSql(dataset, true), batchId, batchId, from, to);
+            return jdbc.update(statements.dedupe(), batchId, batchId, from, to);
+        }
+    }
+
+    /** A dataset's insert statements, built once per load; {@code dedupe} only under {@code strategy: update}. */
+    private record Statements(String plain, String dedupe) {
+        static Statements of(Dataset dataset) {
+            return new Statements(
+                    insertSql(dataset, false),
+                    dataset.mapping().conflict().strategy() == Strategy.UPDATE ? insertSql(dataset, true) : null);
         }
     }
 
