@@ -2,7 +2,7 @@ package io.camelingestor;
 
 import static org.awaitility.Awaitility.await;
 
-import io.camelingestor.config.IngestorProperties;
+import io.camelingestor.core.IngestorProperties;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,0 +1,354 @@
+package io.camelingestor.batch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.uuid.Generators;
+import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+import io.camelingestor.core.Envelope;
+import io.camelingestor.core.IngestorProperties;
+import io.camelingestor.core.StageResult;
+import io.camelingestor.dataset.SqlIdentifiers;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Keeps {@code ingest_batch}, {@code pipeline_execution} and {@code data_quality_check}: one batch per input,
+ * from RUNNING to LOADED, PARTIAL, DUPLICATE, REJECTED or FAILED.
+ */
+@Component("batches")
+public class BatchStore {
+
+    // finished_at is clock_timestamp(), not now(): now() is when the transaction began, and the load
+    // completes its batch at the end of a long transaction
+
+    public static final String BATCH_ID = "batchId";
+    public static final String BATCH_STATUS = "batchStatus";
+
+    private static final Logger log = LoggerFactory.getLogger(BatchStore.class);
+
+    /** Time-ordered (UUID version 7): a batch's staging rows sit in block ranges of their own (V3). */
+    private static final TimeBasedEpochGenerator BATCH_IDS = Generators.timeBasedEpochGenerator();
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final ObjectMapper json;
+    private final String nodeId;
+    private final ApplicationEventPublisher events;
+
+    public BatchStore(
+            JdbcTemplate jdbc,
+            TransactionTemplate tx,
+            ObjectMapper json,
+            IngestorProperties properties,
+            ApplicationEventPublisher events) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.json = json;
+        this.nodeId = properties.nodeId();
+        this.events = events;
+    }
+
+    /**
+     * Registers the input of the exchange's {@link Envelope}: a new RUNNING batch, or a DUPLICATE batch when
+     * the same content was already loaded for this dataset.
+     *
+     * <p>Leaves the exchange properties {@value #BATCH_ID} (UUID) and {@value #BATCH_STATUS} ({@code RUNNING} or
+     * {@code DUPLICATE}); for a duplicate also {@code duplicateOf}.
+     */
+    public void register(Exchange exchange) {
+        Envelope envelope = exchange.getProperty(Envelope.PROPERTY, Envelope.class);
+        UUID id = BATCH_IDS.generate();
+        Instant started = Instant.now();
+        // every log line of this input names it (camel.main.mdc-logging-keys-pattern carries them along)
+        MDC.put(BATCH_ID, id.toString());
+        MDC.put("inputId", envelope.inputId());
+        Optional<UUID> original = envelope.sha256() == null
+                ? Optional.empty()
+                : jdbc
+                        .query(
+                                "SELECT id FROM ingest_batch WHERE dataset = ? AND sha256 = ? AND status IN ('LOADED', 'PARTIAL') LIMIT 1",
+                                (rs, n) -> rs.getObject(1, UUID.class),
+                                envelope.dataset(),
+                                envelope.sha256())
+                        .stream()
+                        .findFirst();
+        String status = original.isPresent() ? "DUPLICATE" : "RUNNING";
+        Timestamp finished = original.isPresent() ? Timestamp.from(started) : null; // a duplicate ends here
+        Integer none = original.isPresent() ? 0 : null; // ... having read, staged and loaded nothing
+        jdbc.update(
+                """
+                INSERT INTO ingest_batch (id, source_id, dataset, input_id, sha256, source_uri, device_id, content_type,
+                                          status, duplicate_of, node_id, metadata, started_at, finished_at,
+                                          rows_total, rows_valid, rows_invalid, rows_loaded)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)
+                """,
+                id,
+                envelope.sourceId(),
+                envelope.dataset(),
+                envelope.inputId(),
+                envelope.sha256(),
+                envelope.sourceUri(),
+                envelope.deviceId(),
+                envelope.contentType(),
+                status,
+                original.orElse(null),
+                nodeId,
+                toJson(envelope.metadata()),
+                Timestamp.from(started),
+                finished,
+                none,
+                none,
+                none,
+                none);
+        if (!original.isPresent()) {
+            // an earlier attempt at the same input on this node that never finished (its dead letter could
+            // not be written, say, with the database down) is superseded by this one
+            jdbc.update(
+                    """
+                    UPDATE ingest_batch SET status = 'FAILED', finished_at = clock_timestamp(), rows_loaded = 0,
+                           error = 'superseded: the input was tried again as batch ' || ?
+                    WHERE node_id = ? AND dataset = ? AND input_id = ? AND status = 'RUNNING' AND id <> ?
+                    """,
+                    id.toString(),
+                    nodeId,
+                    envelope.dataset(),
+                    envelope.inputId(),
+                    id);
+        }
+        // a dead letter replayed through the API is linked to the batch that ingests its input again
+        jdbc.update(
+                """
+                UPDATE dead_letter SET replay_batch_id = ?
+                WHERE input_id = ? AND source_id = ? AND replayed_at IS NOT NULL AND replay_batch_id IS NULL
+                """,
+                id,
+                envelope.inputId(),
+                envelope.sourceId());
+        exchange.setProperty(BATCH_ID, id);
+        exchange.setProperty(BATCH_STATUS, status);
+        original.ifPresent(o -> exchange.setProperty("duplicateOf", o));
+        if (original.isPresent()) {
+            finished(id);
+        }
+    }
+
+    /** Another replica completed the same content first: this batch becomes its DUPLICATE. */
+    public void markDuplicate(UUID batchId, String dataset, String sha256) {
+        jdbc.update(
+                """
+                UPDATE ingest_batch SET status = 'DUPLICATE', finished_at = clock_timestamp(), rows_loaded = 0,
+                       duplicate_of = (SELECT id FROM ingest_batch WHERE dataset = ? AND sha256 = ?
+                                       AND status IN ('LOADED', 'PARTIAL') LIMIT 1)
+                WHERE id = ?
+                """,
+                dataset,
+                sha256,
+                batchId);
+        finished(batchId);
+    }
+
+    /** Completes a batch; runs inside the load's transaction. */
+    public void complete(UUID batchId, String status, StageResult staged, long rowsLoaded) {
+        jdbc.update(
+                """
+                UPDATE ingest_batch SET status = ?, rows_total = ?, rows_valid = ?, rows_invalid = ?, rows_loaded = ?,
+                       quality_score = ?, finished_at = clock_timestamp(), metadata = metadata || ?::jsonb
+                WHERE id = ?
+                """,
+                status,
+                staged.rowsTotal(),
+                staged.rowsValid(),
+                staged.rowsInvalid(),
+                rowsLoaded,
+                qualityScore(staged),
+                toJson(Map.of("detected", staged.detected(), "rowsSkipped", staged.rowsSkipped())),
+                batchId);
+        finished(batchId);
+    }
+
+    /** Ends a batch REJECTED or FAILED with the reason; counts are kept when staging got that far. */
+    public void fail(UUID batchId, String status, String error, StageResult staged) {
+        jdbc.update(
+                """
+                UPDATE ingest_batch SET status = ?, error = ?, finished_at = clock_timestamp(),
+                       rows_total = ?, rows_valid = ?, rows_invalid = ?, rows_loaded = 0, quality_score = ?,
+                       metadata = metadata || ?::jsonb
+                WHERE id = ?
+                """,
+                status,
+                error,
+                staged == null ? null : staged.rowsTotal(),
+                staged == null ? null : staged.rowsValid(),
+                staged == null ? null : staged.rowsInvalid(),
+                staged == null ? null : qualityScore(staged),
+                // the staged rows' column names, so that a rejected input's rows can be read by name
+                staged == null ? "{}" : toJson(Map.of("detected", staged.detected())),
+                batchId);
+        finished(batchId);
+    }
+
+    /**
+     * Publishes {@link BatchFinished} for a batch that has just ended, once the transaction that ended it
+     * commits (at once outside a transaction). A listener's failure never fails the batch.
+     */
+    private void finished(UUID batchId) {
+        BatchFinished event = jdbc.queryForObject(
+                """
+                SELECT source_id, dataset, input_id, status, coalesce(rows_total, 0), coalesce(rows_valid, 0),
+                       coalesce(rows_invalid, 0), coalesce(rows_loaded, 0),
+                       extract(epoch FROM coalesce(finished_at, clock_timestamp()) - started_at)
+                FROM ingest_batch WHERE id = ?
+                """,
+                (rs, n) -> new BatchFinished(
+                        batchId,
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getLong(5),
+                        rs.getLong(6),
+                        rs.getLong(7),
+                        rs.getLong(8),
+                        Duration.ofNanos(Math.max(0, (long) (rs.getDouble(9) * 1e9)))),
+                batchId);
+        Runnable publish = () -> {
+            try {
+                events.publishEvent(event);
+            } catch (RuntimeException e) {
+                log.warn("A listener of the end of batch {} failed: {}", batchId, e.toString());
+            }
+        };
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    publish.run();
+                }
+            });
+        } else {
+            publish.run();
+        }
+    }
+
+    public void recordStage(
+            UUID batchId, String stage, Instant started, String status, long in, long out, String error) {
+        jdbc.update(
+                """
+                INSERT INTO pipeline_execution (batch_id, stage, started_at, finished_at, status, records_in, records_out, error)
+                VALUES (?, ?, ?, clock_timestamp(), ?, ?, ?, ?)
+                """,
+                batchId,
+                stage,
+                Timestamp.from(started),
+                status,
+                in,
+                out,
+                error);
+    }
+
+    /** One {@code data_quality_check} row per failed rule and column, with up to 20 sample failures. */
+    public void recordQualityChecks(UUID batchId, String dataset, StageResult staged) {
+        List<Object[]> rows = new ArrayList<>();
+        staged.checks()
+                .forEach((key, tally) -> rows.add(new Object[] {
+                    batchId,
+                    dataset,
+                    key.rule(),
+                    key.column(),
+                    tally.failed(),
+                    staged.rowsTotal(),
+                    toJson(tally.samples())
+                }));
+        if (!rows.isEmpty()) {
+            jdbc.batchUpdate(
+                    """
+                    INSERT INTO data_quality_check (batch_id, dataset, check_type, column_name, failed_count, total_count, sample_failures)
+                    VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)
+                    """,
+                    rows);
+        }
+    }
+
+    /**
+     * Resolves the batches this node left RUNNING when it stopped without finishing them (killed, power loss):
+     * each becomes FAILED with a dead letter, its staging rows are discarded, and its file, still in the
+     * inbound folder because it only leaves after the load commits, is ingested again.
+     *
+     * @return how many batches were resolved
+     */
+    public int recoverInterrupted() {
+        List<Map<String, Object>> stale = jdbc.queryForList(
+                "SELECT id, dataset, source_id, input_id, source_uri FROM ingest_batch WHERE status = 'RUNNING' AND node_id = ?",
+                nodeId);
+        for (Map<String, Object> batch : stale) {
+            UUID id = (UUID) batch.get("id");
+            tx.executeWithoutResult(status -> {
+                jdbc.update(
+                        "UPDATE ingest_batch SET status = 'FAILED', finished_at = clock_timestamp(), rows_loaded = 0, error = ? WHERE id = ?",
+                        "interrupted: the service stopped while ingesting this input; its staging rows were discarded"
+                                + " and the input, left where it was, is ingested again",
+                        id);
+                stagingTables()
+                        .forEach(table ->
+                                jdbc.update("DELETE FROM " + SqlIdentifiers.quote(table) + " WHERE batch_id = ?", id));
+                jdbc.update(
+                        """
+                        INSERT INTO dead_letter (batch_id, source_id, input_id, route_id, error_class, error_message, payload_ref, replayed_at)
+                        VALUES (?, ?, ?, 'pipeline', 'Interrupted', 'the service stopped while ingesting this input', ?, now())
+                        """,
+                        id,
+                        batch.get("source_id"),
+                        batch.get("input_id"),
+                        batch.get("source_uri"));
+            });
+            log.warn(
+                    "Batch {} ({} {}) was left RUNNING by a stop: marked FAILED, staging discarded, input ingested again",
+                    id,
+                    batch.get("dataset"),
+                    batch.get("input_id"));
+        }
+        return stale.size();
+    }
+
+    private List<String> stagingTables() {
+        return jdbc.queryForList(
+                """
+                SELECT table_name FROM information_schema.columns
+                WHERE table_schema = current_schema() AND column_name = 'valid' AND table_name LIKE 'staging\\_%'
+                  AND table_name <> 'staging_template'
+                """,
+                String.class);
+    }
+
+    static BigDecimal qualityScore(StageResult staged) {
+        return staged.rowsTotal() == 0
+                ? null
+                : BigDecimal.valueOf(staged.rowsValid() * 100.0 / staged.rowsTotal())
+                        .setScale(2, RoundingMode.HALF_UP);
+    }
+
+    private String toJson(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write batch metadata as JSON", e);
+        }
+    }
+}

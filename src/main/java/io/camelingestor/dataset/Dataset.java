@@ -1,0 +1,53 @@
+package io.camelingestor.dataset;
+
+import io.camelingestor.coerce.Coercer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+
+/**
+ * A mapping checked against the database and ready to use: the pipeline keeps it as the exchange property
+ * {@value #PROPERTY} for the input being ingested.
+ *
+ * @param name the mapping name (file name without extension), which names the inbound folder
+ * @param loadColumns the target columns staged and loaded, in order: the mapped columns, then
+ *     {@code device_id} when the table has it and the mapping does not map it (the envelope's device id)
+ */
+public record Dataset(String name, Mapping mapping, TargetTable target, Coercer coercer, List<String> loadColumns) {
+
+    public static final String PROPERTY = "dataset";
+    public static final String DEVICE_ID = "device_id";
+
+    public static Dataset of(String name, Mapping mapping, TargetTable target) {
+        List<String> load = new ArrayList<>(mapping.columns().values());
+        if (target.has(DEVICE_ID) && !load.contains(DEVICE_ID)) {
+            load.add(DEVICE_ID);
+        }
+        var source = mapping.source();
+        return new Dataset(
+                name,
+                mapping,
+                target,
+                new Coercer(source.decimal(), source.datetimeFormats(), source.timezone()),
+                List.copyOf(load));
+    }
+
+    /** Whether the device id column is filled from the envelope rather than from a file column. */
+    public boolean deviceIdFromEnvelope() {
+        return target.has(DEVICE_ID) && !mapping.columns().containsValue(DEVICE_ID);
+    }
+
+    /** The device id the mapping's {@code device_id_from_filename} finds in a file name, or null. */
+    public String deviceIdFromFileName(String fileName) {
+        var pattern = mapping.source().deviceIdFromFilename();
+        if (pattern == null) {
+            return null;
+        }
+        Matcher m = pattern.matcher(fileName);
+        return m.find() ? m.group(1) : null;
+    }
+
+    public double minValidRatio() {
+        return mapping.minValidRatio();
+    }
+}

@@ -1,0 +1,309 @@
+package io.camelingestor.ingest.load;
+
+import io.camelingestor.batch.ApiCursors;
+import io.camelingestor.batch.BatchStore;
+import io.camelingestor.core.Envelope;
+import io.camelingestor.core.InputRejectedException;
+import io.camelingestor.core.StageResult;
+import io.camelingestor.dataset.Dataset;
+import io.camelingestor.dataset.Mapping;
+import io.camelingestor.dataset.Mapping.Strategy;
+import io.camelingestor.dataset.SqlIdentifiers;
+import io.camelingestor.dataset.TargetTable;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.postgresql.util.PSQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Moves a batch's valid staging rows into the dataset's table in one transaction: set-based
+ * {@code INSERT ... SELECT} statements with the mapping's conflict strategy, and the batch completed (LOADED or
+ * PARTIAL), which is what marks its valid staging rows loaded. Either all of it commits or none of it does, so
+ * a stop in the middle can never leave rows loaded under a RUNNING batch.
+ *
+ * <p>Normally the load runs while the batch is staged ({@link #begin}: one insert per committed chunk, on a
+ * thread of its own) and {@code direct:load} only completes it; when that did not happen (a redelivery after
+ * the load failed, a caller that staged by itself) one statement loads the whole batch from staging.
+ */
+@Component("batchLoader")
+public class BatchLoader {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchLoader.class);
+
+    private static final String UNIQUE_VIOLATION = "23505";
+    /** "ON CONFLICT DO UPDATE command cannot affect row a second time": the input repeats a key. */
+    private static final String CARDINALITY_VIOLATION = "21000";
+
+    private static final String BATCH_CONTENT_KEY = "ingest_batch_content_once";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final BatchStore batches;
+    private final ApiCursors cursors;
+
+    public BatchLoader(JdbcTemplate jdbc, TransactionTemplate tx, BatchStore batches, ApiCursors cursors) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.batches = batches;
+        this.cursors = cursors;
+    }
+
+    /** Starts loading a batch beside its staging: the stager reports each committed chunk to the result. */
+    public ConcurrentLoad begin(Envelope envelope, Dataset dataset, UUID batchId) {
+        ConcurrentLoad load = new ConcurrentLoad(batchId);
+        Map<String, String> mdc = MDC.getCopyOfContextMap(); // the batch's log lines keep its batch and input id
+        Thread thread = new Thread(
+                () -> {
+                    if (mdc != null) {
+                        MDC.setContextMap(mdc);
+                    }
+                    run(load, envelope, dataset);
+                },
+                "load-" + envelope.dataset());
+        thread.setDaemon(true);
+        thread.start();
+        return load;
+    }
+
+    /** The loading thread: one transaction, one insert per chunk, until told to finish or abort. */
+    private void run(ConcurrentLoad load, Envelope envelope, Dataset dataset) {
+        UUID batchId = load.batchId();
+        try {
+            Long rows = tx.execute(status -> {
+                // the staged rows of a chunk are found by the BRIN index on (batch_id, row_number); never let a
+                // large staging table's statistics turn that into a scan of every batch ever staged
+                jdbc.execute("SET LOCAL enable_seqscan = off");
+                long loaded = 0;
+                long from = 0;
+                Statements statements = Statements.of(dataset);
+                RuntimeException failure = null;
+                while (true) {
+                    ConcurrentLoad.Command command;
+                    try {
+                        command = load.next();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        command = new ConcurrentLoad.Abort();
+                    }
+                    if (command instanceof ConcurrentLoad.Rows r) {
+                        if (failure == null && r.upTo() > from) {
+                            try {
+                                loaded += insert(statements, batchId, status, from, r.upTo());
+                            } catch (RuntimeException e) {
+                                failure = e; // the transaction is lost: staging goes on, reported at the end
+                            }
+                        }
+                        from = Math.max(from, r.upTo());
+                    } else if (command instanceof ConcurrentLoad.Finish f) {
+                        if (failure != null) {
+                            throw failure;
+                        }
+                        complete(envelope, dataset, batchId, f.status(), f.staged(), f.started(), loaded);
+                        return loaded;
+                    } else {
+                        status.setRollbackOnly();
+                        return -1L;
+                    }
+                }
+            });
+            load.ended(rows == null ? -1 : rows, null);
+        } catch (RuntimeException | Error e) {
+            load.ended(-1, e);
+        }
+    }
+
+    /**
+     * Expects the exchange properties {@code envelope}, {@code dataset}, {@code batchId} and {@code stageResult};
+     * leaves {@code batchStatus} ({@code LOADED}, {@code PARTIAL}, or {@code DUPLICATE} when another replica
+     * completed the same content first) and {@code rowsLoaded}.
+     *
+     * @throws InputRejectedException when {@code strategy: fail} meets rows that already exist
+     */
+    public void load(Exchange exchange) {
+        Envelope envelope = exchange.getProperty(Envelope.PROPERTY, Envelope.class);
+        Dataset dataset = exchange.getProperty(Dataset.PROPERTY, Dataset.class);
+        UUID batchId = exchange.getProperty(BatchStore.BATCH_ID, UUID.class);
+        StageResult staged = exchange.getProperty(StageResult.PROPERTY, StageResult.class);
+        ConcurrentLoad running = exchange.removeProperty(ConcurrentLoad.PROPERTY) instanceof ConcurrentLoad c
+                        && c.batchId().equals(batchId)
+                ? c
+                : null;
+        String status = staged.rowsInvalid() > 0 ? "PARTIAL" : "LOADED";
+        Instant started = Instant.now();
+        try {
+            long loaded = running != null
+                    ? running.finish(status, staged, started)
+                    : tx.execute(s -> {
+                        long rows = insert(Statements.of(dataset), batchId, s, 0, Long.MAX_VALUE);
+                        complete(envelope, dataset, batchId, status, staged, started, rows);
+                        return rows;
+                    });
+            exchange.setProperty(BatchStore.BATCH_STATUS, status);
+            exchange.setProperty("rowsLoaded", loaded);
+        } catch (DuplicateKeyException e) {
+            if (String.valueOf(e.getMessage()).contains(BATCH_CONTENT_KEY)) {
+                batches.markDuplicate(batchId, envelope.dataset(), envelope.sha256());
+                cursors.advance(envelope); // a window already loaded moves the cursor
+                exchange.setProperty(BatchStore.BATCH_STATUS, "DUPLICATE");
+                exchange.setProperty("rowsLoaded", 0L);
+                return;
+            }
+            throw new InputRejectedException(
+                    "rows conflict with rows already in " + dataset.target().name() + " (conflict strategy "
+                            + dataset.mapping().conflict().strategy().name().toLowerCase() + "): " + detail(e),
+                    Map.of("table", dataset.target().name(), "conflict", detail(e)),
+                    e);
+        }
+    }
+
+    /** The end of the load's transaction: the batch completed, its checks and timings recorded. */
+    private void complete(
+            Envelope envelope,
+            Dataset dataset,
+            UUID batchId,
+            String status,
+            StageResult staged,
+            Instant started,
+            long rows) {
+        batches.complete(batchId, status, staged, rows);
+        batches.recordQualityChecks(batchId, dataset.name(), staged);
+        batches.recordStage(batchId, "load", started, "success", staged.rowsValid(), rows, null);
+        cursors.advance(envelope); // an API window's cursor moves in the transaction that loaded it
+        log.debug("{} {}: {} rows loaded", envelope.dataset(), envelope.inputId(), rows);
+    }
+
+    /**
+     * Inserts the valid staged rows with row numbers in {@code (from, to]}. Under {@code strategy: update} the
+     * insert first runs as if every key came once, which is the common case and spares sorting; only when
+     * PostgreSQL answers that a row would be updated twice (the rows repeat a key) does it run again, behind a
+     * savepoint, keeping the last row of each key. A key repeated in a later chunk simply updates the row again,
+     * so the last row of the input wins either way.
+     */
+    private long insert(Statements statements, UUID batchId, TransactionStatus status, long from, long to) {
+        if (statements.dedupe() == null) {
+            return jdbc.update(statements.plain(), batchId, batchId, from, to);
+        }
+        Object savepoint = status.createSavepoint();
+        try {
+            long rows = jdbc.update(statements.plain(), batchId, batchId, from, to);
+            status.releaseSavepoint(savepoint);
+            return rows;
+        } catch (DataAccessException e) {
+            if (!(e.getMostSpecificCause() instanceof SQLException sql)
+                    || !CARDINALITY_VIOLATION.equals(sql.getSQLState())) {
+                throw e;
+            }
+            status.rollbackToSavepoint(savepoint);
+            return jdbc.update(statements.dedupe(), batchId, batchId, from, to);
+        }
+    }
+
+    /** A dataset's insert statements, built once per load; {@code dedupe} only under {@code strategy: update}. */
+    private record Statements(String plain, String dedupe) {
+        static Statements of(Dataset dataset) {
+            return new Statements(
+                    insertSql(dataset, false),
+                    dataset.mapping().conflict().strategy() == Strategy.UPDATE ? insertSql(dataset, true) : null);
+        }
+    }
+
+    /**
+     * The statement for a dataset: values bound ({@code batch_id} twice, then the row number range), identifiers validated and quoted, each
+     * staged text cast to its column's type as the database names it. Every dataset table has a {@code batch_id}
+     * column (checked with the mapping) for lineage.
+     *
+     * @param dedupe keep only the last row of each key ({@code strategy: update} on an input that repeats keys)
+     */
+    static String insertSql(Dataset dataset, boolean dedupe) {
+        Mapping.Conflict conflict = dataset.mapping().conflict();
+        String table = SqlIdentifiers.quote(dataset.target().name());
+        List<String> columns = dataset.loadColumns();
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            TargetTable.Column column = dataset.target().column(columns.get(i)).orElseThrow();
+            values.append(i == 0 ? "" : ", ")
+                    .append("s.data[")
+                    .append(i + 1)
+                    .append("]::")
+                    .append(column.castType())
+                    .append(" AS ")
+                    .append(SqlIdentifiers.quote(column.name()));
+        }
+        StringBuilder select = new StringBuilder("SELECT ")
+                .append(values)
+                .append(", s.row_number FROM ")
+                .append(SqlIdentifiers.quote(dataset.mapping().stagingTable()))
+                .append(" s WHERE s.batch_id = ? AND s.valid AND s.row_number > ? AND s.row_number <= ?");
+        StringBuilder sql = new StringBuilder("INSERT INTO ")
+                .append(table)
+                .append(" (")
+                .append(SqlIdentifiers.quoteAll(columns))
+                .append(", \"batch_id\")\nSELECT ");
+        if (dedupe) {
+            // several rows of one input with the same key: the last one wins, as a later row corrects an earlier one
+            sql.append("DISTINCT ON (")
+                    .append(SqlIdentifiers.quoteAll("r.", conflict.onColumns()))
+                    .append(") ");
+        }
+        sql.append(SqlIdentifiers.quoteAll("r.", columns))
+                .append(", ?::uuid\nFROM (")
+                .append(select)
+                .append(") r");
+        if (dedupe) {
+            sql.append("\nORDER BY ")
+                    .append(SqlIdentifiers.quoteAll("r.", conflict.onColumns()))
+                    .append(", r.row_number DESC");
+        }
+        switch (conflict.strategy()) {
+            case UPDATE -> {
+                List<String> updates = new ArrayList<>(
+                        conflict.updateColumns().isEmpty()
+                                ? columns.stream()
+                                        .filter(c -> !conflict.onColumns().contains(c))
+                                        .toList()
+                                : conflict.updateColumns());
+                updates.add("batch_id");
+                sql.append("\nON CONFLICT (")
+                        .append(SqlIdentifiers.quoteAll(conflict.onColumns()))
+                        .append(") ");
+                sql.append("DO UPDATE SET ")
+                        .append(String.join(
+                                ", ",
+                                updates.stream()
+                                        .map(c -> SqlIdentifiers.quote(c) + " = EXCLUDED." + SqlIdentifiers.quote(c))
+                                        .toList()));
+            }
+            case IGNORE ->
+                sql.append("\nON CONFLICT (")
+                        .append(SqlIdentifiers.quoteAll(conflict.onColumns()))
+                        .append(") DO NOTHING");
+            case FAIL, APPEND -> {} // a unique violation rejects the input
+        }
+        return sql.toString();
+    }
+
+    private static String detail(DuplicateKeyException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof PSQLException p
+                && p.getServerErrorMessage() != null
+                && p.getServerErrorMessage().getDetail() != null) {
+            return p.getServerErrorMessage().getDetail();
+        }
+        return cause instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState())
+                ? s.getMessage()
+                : e.getMessage();
+    }
+}

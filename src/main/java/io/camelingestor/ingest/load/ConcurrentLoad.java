@@ -1,0 +1,111 @@
+package io.camelingestor.ingest.load;
+
+import io.camelingestor.core.StageResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The load of one batch, running on its own thread and in its own transaction while the batch is still being
+ * staged: each chunk of rows the stager commits is inserted into the dataset's table at once, so the database
+ * inserts one chunk while the next one is read, coerced and copied, and both cores work on one input.
+ * Nothing is visible before {@link #finish}: the
+ * quality gate can still reject the input, which {@link #abort() rolls back} every insert.
+ *
+ * <p>Kept as the exchange property {@value #PROPERTY} between {@code direct:stage} and {@code direct:load}.
+ */
+public final class ConcurrentLoad {
+
+    public static final String PROPERTY = "concurrentLoad";
+
+    /** What the loading thread is asked to do next. */
+    sealed interface Command permits Rows, Finish, Abort {}
+
+    /** Staged rows up to this row number are committed: insert them. */
+    record Rows(long upTo) implements Command {}
+
+    /** Staging ended: complete the batch and commit. */
+    record Finish(String status, StageResult staged, Instant started) implements Command {}
+
+    /** The input will not be loaded: roll back. */
+    record Abort() implements Command {}
+
+    /** A stuck exchange must not hold a connection and an open transaction forever. */
+    static final Duration IDLE_LIMIT = Duration.ofHours(1);
+
+    private final UUID batchId;
+    private final BlockingQueue<Command> commands = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Long> outcome = new CompletableFuture<>();
+    private volatile boolean ended;
+
+    ConcurrentLoad(UUID batchId) {
+        this.batchId = batchId;
+    }
+
+    public UUID batchId() {
+        return batchId;
+    }
+
+    /** Called by the stager each time a chunk of staged rows is committed. */
+    public void rowsStaged(long upToRow) {
+        commands.add(new Rows(upToRow));
+    }
+
+    /**
+     * Completes the batch with the given status in the load's transaction and commits.
+     *
+     * @return the rows written to the dataset's table
+     * @throws RuntimeException what the load failed with (a {@code DuplicateKeyException} for a conflict
+     *     under {@code strategy: fail}, or a completed batch with the same content), after its rollback
+     */
+    public long finish(String status, StageResult staged, Instant started) {
+        commands.add(new Finish(status, staged, started));
+        try {
+            return outcome.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abort();
+            throw new IllegalStateException("interrupted while the load of batch " + batchId + " finished", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r
+                    ? r
+                    : new IllegalStateException("load of batch " + batchId + " failed", e.getCause());
+        }
+    }
+
+    /** Rolls the load back (idempotent; a no-op once it finished). Waits a little for the rollback. */
+    public void abort() {
+        if (ended) {
+            return;
+        }
+        commands.add(new Abort());
+        try {
+            outcome.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // rolled back with an error, or still rolling back: either way nothing of it is committed
+        }
+    }
+
+    /** The loading thread's next command; an abort when none came for {@link #IDLE_LIMIT}. */
+    Command next() throws InterruptedException {
+        Command command = commands.poll(IDLE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        return command == null ? new Abort() : command;
+    }
+
+    void ended(long rows, Throwable failure) {
+        ended = true;
+        if (failure == null) {
+            outcome.complete(rows);
+        } else {
+            outcome.completeExceptionally(failure);
+        }
+    }
+}

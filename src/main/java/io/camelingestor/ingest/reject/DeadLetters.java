@@ -1,0 +1,121 @@
+package io.camelingestor.ingest.reject;
+
+import io.camelingestor.batch.BatchStore;
+import io.camelingestor.core.Envelope;
+import io.camelingestor.core.InputRejectedException;
+import io.camelingestor.core.Secrets;
+import io.camelingestor.core.StageResult;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The end of every input that could not be loaded: its batch becomes REJECTED (an input problem, never
+ * retried) or FAILED (retries exhausted), and a {@code dead_letter} row says why and where the payload is.
+ */
+@Component("deadLetters")
+public class DeadLetters {
+
+    public static final String PAYLOAD_REF = "payloadRef";
+    private static final int MAX_MESSAGE = 2000;
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+
+    private final BatchStore batches;
+    private final JdbcTemplate jdbc;
+    private final KeptPayloads kept;
+
+    public DeadLetters(BatchStore batches, JdbcTemplate jdbc, KeptPayloads kept) {
+        this.batches = batches;
+        this.jdbc = jdbc;
+        this.kept = kept;
+    }
+
+    /** The batch status an exception leads to: REJECTED for input problems, FAILED otherwise. */
+    public static String statusFor(Throwable failure) {
+        return rejection(failure) != null ? "REJECTED" : "FAILED";
+    }
+
+    public static InputRejectedException rejection(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof InputRejectedException r) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A message a person can act on: the rejection's own, or the root cause of a failure; secrets in it
+     * (a token in a URL, say) are masked.
+     */
+    public static String describe(Throwable failure) {
+        InputRejectedException rejected = rejection(failure);
+        if (rejected != null) {
+            return printable(Secrets.mask(rejected.getMessage()));
+        }
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message =
+                root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        return printable(Secrets.mask("failed after retries: " + root.getClass().getSimpleName() + ": " + message));
+    }
+
+    /**
+     * Text from an input (a binary file's "header", say) made fit for a database column and a log line:
+     * control characters replaced, at most 2000 characters.
+     */
+    public static String printable(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_MESSAGE));
+        for (int i = 0; i < text.length() && out.length() < MAX_MESSAGE; i++) {
+            char c = text.charAt(i);
+            out.append(c < 0x20 && c != '\n' && c != '\t' || c == 0x7F ? '\uFFFD' : c);
+        }
+        if (text.length() > MAX_MESSAGE) {
+            out.append("...");
+        }
+        return out.toString();
+    }
+
+    /**
+     * Expects the caught exception ({@code CamelExceptionCaught}) and the {@code envelope}; uses
+     * {@code batchId} and {@code stageResult} when the pipeline got that far (a batch is registered here
+     * otherwise) and {@value #PAYLOAD_REF} when the payload was kept. Leaves {@code batchStatus}.
+     */
+    public void record(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Envelope envelope = exchange.getProperty(Envelope.PROPERTY, Envelope.class);
+        String status = statusFor(failure);
+        String message = describe(failure);
+        if (exchange.getProperty(BatchStore.BATCH_ID) == null) {
+            batches.register(exchange);
+        }
+        UUID batchId = exchange.getProperty(BatchStore.BATCH_ID, UUID.class);
+        batches.fail(batchId, status, message, exchange.getProperty(StageResult.PROPERTY, StageResult.class));
+        Throwable cause = rejection(failure) != null ? rejection(failure) : failure;
+        String payloadRef = exchange.getProperty(PAYLOAD_REF, String.class);
+        if (payloadRef == null) {
+            // an API window that failed in the pipeline: its records are kept for a replay
+            payloadRef = kept.keep(envelope, batchId).map(Object::toString).orElse(null);
+        }
+        jdbc.update(
+                """
+                INSERT INTO dead_letter (batch_id, source_id, input_id, route_id, error_class, error_message, payload_ref)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                batchId,
+                envelope.sourceId(),
+                envelope.inputId(),
+                exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class),
+                cause.getClass().getName(),
+                message,
+                payloadRef);
+        exchange.setProperty(BatchStore.BATCH_STATUS, status);
+        log.warn("{} {} {}: {}", envelope.dataset(), envelope.inputId(), status, message);
+    }
+}

@@ -1,0 +1,75 @@
+package io.camelingestor.ingest.reject;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.camelingestor.batch.BatchStore;
+import io.camelingestor.core.Envelope;
+import io.camelingestor.core.IngestorProperties;
+import io.camelingestor.core.InputRejectedException;
+import io.camelingestor.core.StageResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends a file that could not be loaded to {@code <data-dir>/rejected/<dataset>/} and writes
+ * {@code <file>.error.json} beside it: the reason, the offending columns or rows, and the counts.
+ */
+@Component("rejectedFiles")
+public class RejectedFiles {
+
+    /** Where the file source moves the file once the exchange completes (relative to its inbound folder). */
+    public static final String ARCHIVE_TO = "ingestorArchiveTo";
+
+    private final IngestorProperties properties;
+    private final ObjectMapper json;
+
+    public RejectedFiles(IngestorProperties properties, ObjectMapper json) {
+        this.properties = properties;
+        this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    /**
+     * Expects the header {@code CamelFileName}, the caught exception and the {@code envelope}; writes the
+     * report and leaves {@value #ARCHIVE_TO} (where the file is moved on completion) and
+     * {@value DeadLetters#PAYLOAD_REF}.
+     */
+    public void report(Exchange exchange) throws IOException {
+        Envelope envelope = exchange.getProperty(Envelope.PROPERTY, Envelope.class);
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String fileName = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        Path dir = properties.rejected(envelope.dataset());
+        Files.createDirectories(dir);
+        StageResult staged = exchange.getProperty(StageResult.PROPERTY, StageResult.class);
+        InputRejectedException rejected = DeadLetters.rejection(failure);
+
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("file", fileName);
+        report.put("dataset", envelope.dataset());
+        report.put("batchId", exchange.getProperty(BatchStore.BATCH_ID));
+        report.put("status", DeadLetters.statusFor(failure));
+        report.put("reason", DeadLetters.describe(failure));
+        report.put(
+                "details",
+                rejected != null
+                        ? rejected.details()
+                        : Map.of("errorClass", failure.getClass().getName()));
+        if (staged != null) {
+            report.put(
+                    "rows",
+                    Map.of("total", staged.rowsTotal(), "valid", staged.rowsValid(), "invalid", staged.rowsInvalid()));
+            report.put("invalidRows", staged.sampleErrors());
+        }
+        report.put("sha256", envelope.sha256());
+        report.put("rejectedAt", Instant.now().toString());
+        json.writeValue(dir.resolve(fileName + ".error.json").toFile(), report);
+
+        exchange.setProperty(ARCHIVE_TO, "../../rejected/" + envelope.dataset() + "/" + fileName);
+        exchange.setProperty(DeadLetters.PAYLOAD_REF, dir.resolve(fileName).toString());
+    }
+}

@@ -1,0 +1,277 @@
+package io.camelingestor.ingest.stage;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.camelingestor.core.RecordError;
+import io.camelingestor.dataset.SqlIdentifiers;
+import io.camelingestor.ingest.load.ConcurrentLoad;
+import io.camelingestor.ingest.transform.StagedRow;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.LongConsumer;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Streams staged rows into a dataset's staging table with PostgreSQL {@code COPY ... FROM STDIN} (PgJDBC's
+ * CopyManager), in buffers of about a megabyte, so that memory does not grow with the input and the database
+ * parses one buffer while the next one is being read. Every {@value #CHUNK_ROWS} rows the COPY ends and
+ * commits, and the caller hears which rows are staged, so that they can be loaded while the rest is read (see
+ * {@link ConcurrentLoad}). Staging rows are not the data: committing them early loads nothing, and the
+ * batch's earlier staging rows (from an attempt that failed) are deleted first, never doubled.
+ *
+ * <p>Values go as text arrays ({@code raw}: the cells as read, {@code data}: the coerced values in the load
+ * columns' order); the column names are the batch's, kept once in its metadata. Encoding an array literal
+ * inside COPY's text format is written here by hand: PgJDBC only encodes arrays for bound parameters.
+ */
+@Component
+public class StagingWriter {
+
+    static final int CHUNK_ROWS = 32_768;
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+    private static final Logger log = LoggerFactory.getLogger(StagingWriter.class);
+    private static final int FLUSH_CHARS = 1 << 20;
+
+    private final DataSource dataSource;
+    private final JsonFactory jsonFactory = new JsonFactory();
+
+    public StagingWriter(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Stages the rows on a connection of its own, committing every {@value #CHUNK_ROWS} rows.
+     *
+     * @param staged told, after each commit, the highest row number staged so far
+     * @return how many rows were written
+     */
+    public long write(UUID batchId, String stagingTable, Iterator<StagedRow> rows, LongConsumer staged)
+            throws SQLException, IOException {
+        String table = SqlIdentifiers.quote(stagingTable);
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                try (var delete = connection.prepareStatement("DELETE FROM " + table + " WHERE batch_id = ?")) {
+                    delete.setObject(1, batchId);
+                    delete.executeUpdate();
+                }
+                connection.commit();
+                String brin = brinIndex(connection, stagingTable);
+                String batch = batchId.toString();
+                StringBuilder buffer = new StringBuilder(FLUSH_CHARS + 64 * 1024);
+                StringWriter errors = new StringWriter(256);
+                long written = 0;
+                while (rows.hasNext()) {
+                    Chunk chunk = copyChunk(connection, table, batch, rows, buffer, errors);
+                    connection.commit();
+                    if (brin != null && !summarize(connection, brin)) {
+                        brin = null;
+                    }
+                    written += chunk.rows();
+                    staged.accept(chunk.lastRow());
+                }
+                return written;
+            } catch (SQLException | IOException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private record Chunk(long rows, long lastRow) {}
+
+    /** One COPY of up to {@value #CHUNK_ROWS} rows. */
+    private Chunk copyChunk(
+            Connection connection,
+            String table,
+            String batch,
+            Iterator<StagedRow> rows,
+            StringBuilder buffer,
+            StringWriter errors)
+            throws SQLException, IOException {
+        CopyIn copy = connection
+                .unwrap(PGConnection.class)
+                .getCopyAPI()
+                .copyIn("COPY " + table + " (batch_id, row_number, raw, data, errors, valid) FROM STDIN");
+        long n = 0;
+        long last = 0;
+        try {
+            while (n < CHUNK_ROWS && rows.hasNext()) {
+                StagedRow row = rows.next();
+                buffer.append(batch).append('\t').append(row.row()).append('\t');
+                appendArray(buffer, row.raw());
+                buffer.append('\t');
+                appendArray(buffer, row.data());
+                buffer.append('\t');
+                if (row.valid()) {
+                    buffer.append("\\N\tt\n");
+                } else {
+                    appendCopyText(buffer, errorsJson(errors, row.errors()));
+                    buffer.append("\tf\n");
+                }
+                n++;
+                last = row.row();
+                if (buffer.length() >= FLUSH_CHARS) {
+                    flush(copy, buffer);
+                }
+            }
+            flush(copy, buffer);
+            copy.endCopy();
+        } finally {
+            buffer.setLength(0);
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+        return new Chunk(n, last);
+    }
+
+    /** The staging table's BRIN index, if it has one (a table a user made without it works, more slowly). */
+    private static String brinIndex(Connection connection, String stagingTable) throws SQLException {
+        try (var query = connection.prepareStatement(
+                """
+                SELECT i.indexrelid::regclass::text FROM pg_index i
+                JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+                WHERE i.indrelid = ?::regclass AND a.amname = 'brin' LIMIT 1""")) {
+            query.setString(1, SqlIdentifiers.quote(stagingTable));
+            try (var rs = query.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } finally {
+            connection.commit();
+        }
+    }
+
+    /**
+     * Summarises the block ranges just written, so that the load finds this chunk's rows without reading the
+     * earlier ones (an unsummarised range matches every query). A short transaction of its own: its lock must
+     * not be held while the batch goes on.
+     */
+    private static boolean summarize(Connection connection, String brin) throws SQLException {
+        try (var summarize = connection.prepareStatement("SELECT brin_summarize_new_values(?::regclass)")) {
+            summarize.setString(1, brin);
+            summarize.execute();
+            connection.commit();
+            return true;
+        } catch (SQLException e) {
+            if (!INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                throw e;
+            }
+            // only the table's owner may summarise (an external database whose tables a DBA owns): the load
+            // still finds its rows, reading the unsummarised ranges too
+            connection.rollback();
+            log.warn("cannot summarise {} (not the table's owner): loads of large inputs read more", brin);
+            return false;
+        }
+    }
+
+    private static void flush(CopyIn copy, StringBuilder chunk) throws SQLException {
+        if (chunk.isEmpty()) {
+            return;
+        }
+        byte[] bytes = chunk.toString().getBytes(StandardCharsets.UTF_8);
+        copy.writeToCopy(bytes, 0, bytes.length);
+        chunk.setLength(0);
+    }
+
+    /**
+     * An array literal ({@code {"a","b",NULL}}) written straight into COPY's text format: every element
+     * double-quoted with {@code "} and {@code \} backslash-escaped for the array, then tab, newline, carriage
+     * return and backslash escaped again for COPY.
+     */
+    static void appendArray(StringBuilder out, Object[] values) {
+        out.append('{');
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            Object v = values[i];
+            if (v == null) {
+                out.append("NULL");
+                continue;
+            }
+            String s = v instanceof BigDecimal b ? b.toPlainString() : v.toString(); // dates and instants: ISO 8601
+            out.append('"');
+            if (isPlain(s)) {
+                out.append(s); // most values: copied in one go
+            } else {
+                appendEscaped(out, s);
+            }
+            out.append('"');
+        }
+        out.append('}');
+    }
+
+    private static boolean isPlain(String s) {
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (c == '"' || c == '\\' || c < ' ') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void appendEscaped(StringBuilder out, String s) {
+        {
+            for (int k = 0; k < s.length(); k++) {
+                char c = s.charAt(k);
+                switch (c) {
+                    case '"' -> out.append("\\\\\""); // array: \"  then COPY doubles the backslash
+                    case '\\' -> out.append("\\\\\\\\"); // array: \\  then COPY doubles both
+                    case '\t' -> out.append("\\t");
+                    case '\n' -> out.append("\\n");
+                    case '\r' -> out.append("\\r");
+                    case '\0' -> out.append('\uFFFD'); // text refuses NUL; a file with stray NUL bytes must stage
+                    default -> out.append(c);
+                }
+            }
+        }
+    }
+
+    /** COPY's text format: JSON never holds raw tabs or newlines, so only backslashes need doubling. */
+    private static void appendCopyText(StringBuilder out, String json) {
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '\\') {
+                out.append("\\\\");
+            } else {
+                out.append(c);
+            }
+        }
+    }
+
+    private String errorsJson(StringWriter buffer, List<RecordError> errors) throws IOException {
+        buffer.getBuffer().setLength(0);
+        try (JsonGenerator g = jsonFactory.createGenerator(buffer)) {
+            g.writeStartArray();
+            for (RecordError e : errors) {
+                g.writeStartObject();
+                g.writeNumberField("row", e.row());
+                g.writeStringField("column", e.column());
+                g.writeStringField("value", clean(e.value()));
+                g.writeStringField("rule", e.rule());
+                g.writeStringField("message", clean(e.message()));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        return buffer.toString();
+    }
+
+    /** jsonb refuses the NUL character. */
+    private static String clean(String s) {
+        return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
+    }
+}

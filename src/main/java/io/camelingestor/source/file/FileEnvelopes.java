@@ -1,0 +1,94 @@
+package io.camelingestor.source.file;
+
+import io.camelingestor.core.Envelope;
+import io.camelingestor.dataset.MappingRegistry;
+import io.camelingestor.ingest.read.DatasetDetector;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/** Turns a file taken from an inbound folder into an {@link Envelope}. */
+@Component("fileEnvelopes")
+public class FileEnvelopes {
+
+    private final MappingRegistry mappings;
+    private final DatasetDetector detector;
+
+    public FileEnvelopes(MappingRegistry mappings, DatasetDetector detector) {
+        this.mappings = mappings;
+        this.detector = detector;
+    }
+
+    /**
+     * Hashes the file (streaming) and describes it, with the device id the dataset's mapping finds in the
+     * file name ({@code device_id_from_filename}).
+     *
+     * @param path absolute path of the file in the inbound folder (header {@code CamelFileAbsolutePath})
+     * @param folder the inbound folder's name: the dataset, or {@code auto} to detect it from the header
+     * @param sourceId the file source's route id
+     * @return the envelope; the route keeps it as the exchange property {@value Envelope#PROPERTY}
+     */
+    public Envelope fromFile(String path, String folder, String sourceId) throws IOException {
+        Path file = Path.of(path);
+        String sha256 = sha256(file);
+        String name = file.getFileName().toString();
+        String contentType = contentType(name);
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("size", Files.size(file));
+        metadata.put("fileName", name);
+        String dataset = folder;
+        if (DatasetDetector.AUTO.equals(folder)) {
+            DatasetDetector.Detection detection = detector.detect(file, contentType);
+            metadata.put("detection", detection.explanation());
+            if (detection.dataset() != null) {
+                dataset = detection.dataset();
+            }
+        }
+        var mapping = mappings.find(dataset);
+        return new Envelope(
+                sourceId,
+                name + ":" + sha256,
+                file.toString(),
+                Instant.now(),
+                contentType,
+                dataset,
+                mapping.map(d -> d.deviceIdFromFileName(name)).orElse(null),
+                mapping.map(d -> d.mapping().granularity()).orElse(null),
+                sha256,
+                metadata);
+    }
+
+    static String contentType(String fileName) {
+        String lower = fileName.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".xlsx")) {
+            return "xlsx";
+        }
+        if (lower.endsWith(".json")) {
+            return "json";
+        }
+        return "csv";
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}

@@ -1,0 +1,161 @@
+package io.camelingestor.source.http;
+
+import io.camelingestor.core.InputRejectedException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends the requests of the HTTP sources (the JDK's {@link HttpClient}) and sorts what comes back: a response
+ * to read, a failure that may pass ({@link HttpTransientException}: timeout, connection, 429, 5xx), or one
+ * that will not ({@link InputRejectedException}: other 4xx). Also keeps each source under its requests per
+ * minute.
+ *
+ * <p>A response body is read into memory whole, up to {@value #MAX_BODY} bytes: one page of an API. An API
+ * whose window would be larger must be paged (or given a smaller {@code maxWindow}).
+ */
+@Component
+public class HttpCalls {
+
+    static final int MAX_BODY = 32 * 1024 * 1024;
+    private static final int EXCERPT = 500;
+
+    private final HttpClient client = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+
+    private final Map<String, RateLimit> limits = new ConcurrentHashMap<>();
+
+    /** A response as read: status, headers and the whole body of one page. */
+    public record Response(int status, java.net.http.HttpHeaders headers, byte[] body) {
+        public String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Sends a request within the source's rate limit.
+     *
+     * @param what a description of the request for messages: method and URL, secrets already removed
+     * @throws HttpTransientException on a timeout or a connection failure
+     */
+    public Response send(HttpSourceSpec spec, HttpRequest request, String what) {
+        if (spec.rateLimit() > 0) {
+            limits.computeIfAbsent(spec.sourceId(), id -> new RateLimit(spec.rateLimit()))
+                    .acquire();
+        }
+        try {
+            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = response.body()) {
+                byte[] body = in.readNBytes(MAX_BODY + 1);
+                if (body.length > MAX_BODY) {
+                    throw new InputRejectedException(
+                            what + ": response larger than " + MAX_BODY / (1024 * 1024)
+                                    + " MB; page the source or give it a smaller maxWindow",
+                            Map.of("request", what));
+                }
+                return new Response(response.statusCode(), response.headers(), body);
+            }
+        } catch (HttpTimeoutException e) {
+            throw new HttpTransientException(
+                    what + ": no response within " + spec.timeout().toSeconds() + " s (timeout)", null, e);
+        } catch (ConnectException e) {
+            throw new HttpTransientException(
+                    what + ": cannot connect (" + e.getClass().getSimpleName() + ")", null, e);
+        } catch (IOException e) {
+            throw new HttpTransientException(
+                    what + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpTransientException(what + ": interrupted", null, e);
+        }
+    }
+
+    /**
+     * Turns a response that is not 2xx into its exception: 429 and 5xx pass (Retry-After kept), other
+     * statuses are rejected at once. Both carry the request and an excerpt of the response, cleaned.
+     */
+    public RuntimeException failure(Response response, String what, Redactor redactor) {
+        String excerpt = redactor.clean(excerpt(response.body()));
+        String message = what + " answered HTTP " + response.status() + ": " + excerpt;
+        if (response.status() == 429 || response.status() >= 500) {
+            return new HttpTransientException(message, retryAfter(response), null);
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("request", what);
+        details.put("status", response.status());
+        details.put("response", excerpt);
+        return new InputRejectedException(message, details);
+    }
+
+    /** The first characters of a body, for reports. */
+    public static String excerpt(byte[] body) {
+        String text = new String(body, 0, Math.min(body.length, EXCERPT * 4), StandardCharsets.UTF_8);
+        return text.length() > EXCERPT ? text.substring(0, EXCERPT) + "..." : text;
+    }
+
+    /** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
+    static Duration retryAfter(Response response) {
+        String value = response.headers().firstValue("Retry-After").orElse(null);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            try {
+                Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
+                Duration wait = Duration.between(Instant.now(), at);
+                return wait.isNegative() ? Duration.ZERO : wait;
+            } catch (java.time.format.DateTimeParseException unreadable) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Spaces a source's requests at least 60 s / {@code perMinute} apart. Written here because the requests
+     * of one run (pages, windows, logins) are made inside one exchange, where Camel's throttle EIP, which
+     * counts exchanges, does not see them.
+     */
+    static final class RateLimit {
+        private final long intervalNanos;
+        private long next = System.nanoTime();
+
+        RateLimit(int perMinute) {
+            this.intervalNanos = 60_000_000_000L / perMinute;
+        }
+
+        void acquire() {
+            long wait;
+            synchronized (this) {
+                long now = System.nanoTime();
+                long at = Math.max(now, next);
+                next = at + intervalNanos;
+                wait = at - now;
+            }
+            if (wait > 0) {
+                try {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.camelingestor.source.http;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One HTTP source, as its {@code templatedRoute} of {@code routes/templates/http-poll-source.yaml} describes
+ * it (placeholders resolved). The README's "HTTP sources" table explains every parameter. Secrets
+ * ({@code token}, {@code password}, {@code clientSecret}) are never printed: {@link #toString()} leaves them
+ * out and {@link #secrets()} lists them for {@link Redactor}.
+ */
+public record HttpSourceSpec(
+        String sourceId,
+        String dataset,
+        String granularity,
+        boolean enabled,
+        List<String> requires,
+        String baseUrl,
+        String method,
+        String path,
+        String body,
+        List<String> devices,
+        String devicesFile,
+        String auth,
+        String authHeader,
+        String token,
+        String username,
+        String password,
+        String clientId,
+        String clientSecret,
+        String tokenUrl,
+        String scope,
+        String loginPath,
+        String loginBody,
+        String sessionTokenFrom,
+        String sessionHeader,
+        String sessionPrefix,
+        int lookbackDays,
+        Duration maxWindow,
+        Duration lateDataGrace,
+        String windowAlign,
+        String paging,
+        String pageParam,
+        String pageSizeParam,
+        int pageSize,
+        int firstPage,
+        String cursorParam,
+        String nextCursorPath,
+        int maxPages,
+        String recordsPath,
+        String shape,
+        String timeField,
+        String variableField,
+        String valueField,
+        String valuesPath,
+        String itemTimeField,
+        String itemValueField,
+        ZoneId timeZone,
+        int rateLimit,
+        Duration timeout,
+        String failCodePath,
+        Set<String> throttledCodes,
+        Set<String> reloginCodes) {
+
+    public static final Set<String> SHAPES = Set.of("records", "columns", "variables", "variableMap");
+    public static final Set<String> ALIGN = Set.of("none", "hour", "day", "month", "year");
+    public static final Set<String> PAGING = Set.of("none", "page", "offset", "cursor", "link");
+
+    public HttpSourceSpec {
+        if (!SHAPES.contains(shape)) {
+            throw new IllegalArgumentException(
+                    "source " + sourceId + ": shape '" + shape + "' is not one of " + SHAPES);
+        }
+        if (!PAGING.contains(paging)) {
+            throw new IllegalArgumentException(
+                    "source " + sourceId + ": paging '" + paging + "' is not one of " + PAGING);
+        }
+        if (!ALIGN.contains(windowAlign)) {
+            throw new IllegalArgumentException(
+                    "source " + sourceId + ": windowAlign '" + windowAlign + "' is not one of " + ALIGN);
+        }
+        if (maxWindow.isNegative() || maxWindow.isZero()) {
+            throw new IllegalArgumentException("source " + sourceId + ": maxWindow must be positive");
+        }
+    }
+
+    /** Builds a spec from the route's template parameters (already resolved, missing ones at their default). */
+    public static HttpSourceSpec from(String sourceId, Map<String, String> p) {
+        return new HttpSourceSpec(
+                sourceId,
+                required(p, "dataset", sourceId),
+                blankToNull(p.get("granularity")),
+                Boolean.parseBoolean(p.getOrDefault("enabled", "true").trim()),
+                list(p.get("requires")),
+                stripSlash(p.getOrDefault("baseUrl", "")),
+                p.getOrDefault("method", "GET").trim().toUpperCase(java.util.Locale.ROOT),
+                p.getOrDefault("path", ""),
+                blankToNull(p.get("body")),
+                list(p.get("devices")),
+                blankToNull(p.get("devicesFile")),
+                p.getOrDefault("auth", "noAuth").trim(),
+                p.getOrDefault("authHeader", "Authorization").trim(),
+                blankToNull(p.get("token")),
+                blankToNull(p.get("username")),
+                blankToNull(p.get("password")),
+                blankToNull(p.get("clientId")),
+                blankToNull(p.get("clientSecret")),
+                blankToNull(p.get("tokenUrl")),
+                blankToNull(p.get("scope")),
+                blankToNull(p.get("loginPath")),
+                blankToNull(p.get("loginBody")),
+                p.getOrDefault("sessionTokenFrom", "json:/accessToken").trim(),
+                p.getOrDefault("sessionHeader", "Authorization").trim(),
+                p.getOrDefault("sessionPrefix", "Bearer "),
+                Integer.parseInt(p.getOrDefault("lookbackDays", "7").trim()),
+                Duration.parse(p.getOrDefault("maxWindow", "P7D").trim()),
+                Duration.parse(p.getOrDefault("lateDataGrace", "P1D").trim()),
+                p.getOrDefault("windowAlign", "none").trim(),
+                p.getOrDefault("paging", "none").trim(),
+                p.getOrDefault("pageParam", "page").trim(),
+                blankToNull(p.get("pageSizeParam")),
+                Integer.parseInt(p.getOrDefault("pageSize", "100").trim()),
+                Integer.parseInt(p.getOrDefault("firstPage", "1").trim()),
+                p.getOrDefault("cursorParam", "cursor").trim(),
+                p.getOrDefault("nextCursorPath", "/next").trim(),
+                Integer.parseInt(p.getOrDefault("maxPages", "1000").trim()),
+                p.getOrDefault("recordsPath", "$").trim(),
+                p.getOrDefault("shape", "records").trim(),
+                required(p, "timeField", sourceId),
+                p.getOrDefault("variableField", "variable").trim(),
+                p.getOrDefault("valueField", "value").trim(),
+                p.getOrDefault("valuesPath", "values").trim(),
+                p.getOrDefault("itemTimeField", "timestamp").trim(),
+                p.getOrDefault("itemValueField", "value").trim(),
+                ZoneId.of(p.getOrDefault("timeZone", "UTC").trim()),
+                Integer.parseInt(p.getOrDefault("rateLimit", "0").trim()),
+                Duration.ofSeconds(
+                        Long.parseLong(p.getOrDefault("timeoutSeconds", "30").trim())),
+                blankToNull(p.get("failCodePath")),
+                new LinkedHashSet<>(list(p.get("throttledCodes"))),
+                new LinkedHashSet<>(list(p.get("reloginCodes"))));
+    }
+
+    /** The values that must never appear in a log line, an error report or a stored URI. */
+    public List<String> secrets() {
+        return java.util.stream.Stream.of(token, password, clientSecret)
+                .filter(s -> s != null && !s.isBlank())
+                .toList();
+    }
+
+    @Override
+    public String toString() {
+        return "HttpSourceSpec[" + sourceId + " -> " + dataset + ", " + method + " " + baseUrl + path + ", auth " + auth
+                + "]";
+    }
+
+    private static String required(Map<String, String> p, String name, String sourceId) {
+        String value = blankToNull(p.get(name));
+        if (value == null) {
+            throw new IllegalArgumentException(
+                    "source " + sourceId + ": template parameter '" + name + "' is required");
+        }
+        return value.trim();
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static String stripSlash(String url) {
+        String u = url.trim();
+        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+    }
+
+    private static List<String> list(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
+    }
+}

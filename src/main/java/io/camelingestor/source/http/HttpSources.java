@@ -1,0 +1,415 @@
+package io.camelingestor.source.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The HTTP sources: every route of the group {@value #GROUP} (instances of
+ * {@code routes/templates/http-poll-source.yaml}), their configuration read from the template parameters, and
+ * their state for health. The routes are created stopped; once Camel has started, each source that is
+ * enabled and has its settings is started, and each other one stays stopped with "not configured: missing X"
+ * in the log and in {@code /actuator/health} (component "sources").
+ */
+@Component("httpSources")
+public class HttpSources implements CamelContextConfiguration {
+
+    public static final String GROUP = "http-sources";
+    public static final String SOURCE = "source";
+    public static final String BUSY = "httpSourceBusy";
+    public static final String CIRCUIT_OPEN = "httpSourceCircuitOpen";
+    /** Header set by {@link SourceRunner}: an operator's run goes through an open circuit (it is the probe). */
+    public static final String RUN_NOW = "httpSourceRunNow";
+
+    private static final Logger log = LoggerFactory.getLogger(HttpSources.class);
+    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z0-9_.\\-]+)}");
+
+    private final Environment environment;
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    private final Map<String, SourceState> states = new ConcurrentHashMap<>();
+    private final Map<String, Semaphore> running = new ConcurrentHashMap<>();
+    private final CircuitBreakerRegistry circuits;
+    private CamelContext camel;
+
+    public HttpSources(Environment environment, JdbcTemplate jdbc) {
+        this.environment = environment;
+        this.jdbc = jdbc;
+        // a run is a call: after `failed-runs` failed runs in a row the circuit opens and scheduled runs are
+        // skipped for `open-for`; then one run is let through (half open): success closes it, failure reopens
+        int failedRuns = environment.getProperty("ingestor.http.circuit.failed-runs", Integer.class, 3);
+        Duration openFor =
+                environment.getProperty("ingestor.http.circuit.open-for", Duration.class, Duration.ofMinutes(30));
+        this.circuits = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(failedRuns)
+                .minimumNumberOfCalls(failedRuns)
+                .failureRateThreshold(100)
+                .waitDurationInOpenState(openFor)
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .build());
+    }
+
+    /** Closes a source's circuit and forgets its recent runs (after its settings were fixed, say). */
+    public void resetCircuit(String sourceId) {
+        circuits.circuitBreaker(sourceId).reset();
+    }
+
+    /** The circuit of a source: {@code closed}, {@code open} or {@code half_open}. */
+    public String circuitState(String sourceId) {
+        return circuits.circuitBreaker(sourceId).getState().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** What health shows for one source. */
+    public record SourceState(
+            String sourceId,
+            String status,
+            boolean configured,
+            Instant lastRun,
+            Instant lastSuccess,
+            String lastError,
+            int consecutiveFailures) {
+
+        SourceState withRun(Instant at, String error) {
+            return error == null
+                    ? new SourceState(sourceId, status, configured, at, at, lastError, 0)
+                    : new SourceState(sourceId, status, configured, at, lastSuccess, error, consecutiveFailures + 1);
+        }
+    }
+
+    @Override
+    public void beforeApplicationStart(CamelContext context) {
+        this.camel = context;
+    }
+
+    @Override
+    public void afterApplicationStart(CamelContext context) {
+        this.camel = context;
+        for (String sourceId : sourceIds()) {
+            startIfConfigured(sourceId);
+        }
+        // a source file edited (or added) while running is loaded again as a stopped route: start it the same
+        // way, once the reload that added it is over
+        ExecutorService starter = context.getExecutorServiceManager().newSingleThreadExecutor(this, "http-sources");
+        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.RouteAddedEvent;
+            }
+
+            @Override
+            public void notify(CamelEvent event) {
+                Route route = ((CamelEvent.RouteAddedEvent) event).getRoute();
+                if (GROUP.equals(route.getGroup()) && context.isStarted()) {
+                    starter.submit(() -> startIfConfigured(route.getRouteId()));
+                }
+            }
+        });
+    }
+
+    /** Starts the source's route when it can run; otherwise says why it stays stopped. */
+    void startIfConfigured(String sourceId) {
+        String problem;
+        try {
+            problem = configurationProblem(spec(sourceId));
+        } catch (RuntimeException e) {
+            problem = "misconfigured: " + e.getMessage();
+        }
+        SourceState before = states.get(sourceId);
+        if (problem != null) {
+            states.put(sourceId, state(sourceId, problem, false, before));
+            log.warn("HTTP source {} stays stopped: {}", sourceId, problem);
+            return;
+        }
+        try {
+            camel.getRouteController().startRoute(sourceId);
+            states.put(sourceId, state(sourceId, "started", true, before));
+            log.info("HTTP source {} started", sourceId);
+        } catch (Exception e) {
+            states.put(sourceId, state(sourceId, "failed to start: " + e.getMessage(), false, before));
+            log.warn("HTTP source {} failed to start: {}", sourceId, e.getMessage());
+        }
+    }
+
+    /** A new status, keeping the run history of an earlier version of the route (before a reload). */
+    private static SourceState state(String sourceId, String status, boolean configured, SourceState before) {
+        return before == null
+                ? new SourceState(sourceId, status, configured, null, null, null, 0)
+                : new SourceState(
+                        sourceId,
+                        status,
+                        configured,
+                        before.lastRun(),
+                        before.lastSuccess(),
+                        before.lastError(),
+                        before.consecutiveFailures());
+    }
+
+    /** The ids of the HTTP source routes, sorted. */
+    public List<String> sourceIds() {
+        List<String> ids = new ArrayList<>();
+        for (RouteDefinition route : model().getRouteDefinitions()) {
+            if (GROUP.equals(route.getGroup())) {
+                ids.add(route.getRouteId());
+            }
+        }
+        ids.sort(String::compareTo);
+        return ids;
+    }
+
+    /** The source's configuration, read from its route's template parameters with placeholders resolved. */
+    public HttpSourceSpec spec(String sourceId) {
+        RouteDefinition route = model().getRouteDefinition(sourceId);
+        if (route == null || !GROUP.equals(route.getGroup())) {
+            throw new IllegalArgumentException("no HTTP source '" + sourceId + "' (sources: " + sourceIds() + ")");
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        if (route.getTemplateDefaultParameters() != null) {
+            route.getTemplateDefaultParameters().forEach((k, v) -> parameters.put(k, resolve(v)));
+        }
+        if (route.getTemplateParameters() != null) {
+            route.getTemplateParameters().forEach((k, v) -> parameters.put(k, resolve(v)));
+        }
+        return HttpSourceSpec.from(sourceId, parameters);
+    }
+
+    /** Why the source cannot run ("disabled", "not configured: missing X, Y"), or null when it can. */
+    public String configurationProblem(HttpSourceSpec spec) {
+        if (!spec.enabled()) {
+            return "disabled";
+        }
+        List<String> missing = new ArrayList<>();
+        for (String name : spec.requires()) {
+            String value = environment.getProperty(name);
+            if (value == null || value.isBlank()) {
+                missing.add(name);
+            }
+        }
+        if (missing.isEmpty() && spec.devicesFile() != null) {
+            try {
+                devices(spec);
+            } catch (MissingSettingException e) {
+                missing.add(e.getMessage());
+            }
+        }
+        return missing.isEmpty() ? null : "not configured: missing " + String.join(", ", missing);
+    }
+
+    /**
+     * Called first by {@code direct:http-fetch} (header {@code sourceId}): leaves the exchange property
+     * {@value #SOURCE} (the source's {@link HttpSourceSpec}), or {@value #BUSY} when a run of the same source is
+     * in progress (a scheduled run meeting a "run now", say): this one is then skipped. The run holds the
+     * source until its exchange completes.
+     *
+     * @throws IllegalStateException when the source is disabled, not configured or misconfigured
+     */
+    public void begin(Exchange exchange) {
+        String sourceId = exchange.getIn().getHeader("sourceId", String.class);
+        HttpSourceSpec spec = spec(sourceId);
+        String problem;
+        try {
+            problem = configurationProblem(spec);
+        } catch (RuntimeException e) {
+            // an unreadable devices file, say: a failed run for health, not only a line in the log
+            states.compute(
+                    sourceId, (id, state) -> state(id, "started", true, state).withRun(Instant.now(), e.getMessage()));
+            throw new IllegalStateException("HTTP source " + sourceId + " misconfigured: " + e.getMessage(), e);
+        }
+        if (problem != null) {
+            throw new IllegalStateException("HTTP source " + sourceId + " " + problem);
+        }
+        CircuitBreaker circuit = circuits.circuitBreaker(sourceId);
+        boolean runNow = exchange.getIn().getHeader(RUN_NOW, false, Boolean.class);
+        if (!runNow && !circuit.tryAcquirePermission()) {
+            exchange.setProperty(CIRCUIT_OPEN, true);
+            return;
+        }
+        Semaphore slot = running.computeIfAbsent(sourceId, id -> new Semaphore(1));
+        if (!slot.tryAcquire()) {
+            if (!runNow) {
+                circuit.releasePermission();
+            }
+            exchange.setProperty(BUSY, true);
+            return;
+        }
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                slot.release();
+            }
+        });
+        exchange.setProperty(SOURCE, spec);
+    }
+
+    /** Whether a run of the source is in progress. */
+    public boolean running(String sourceId) {
+        Semaphore slot = running.get(sourceId);
+        return slot != null && slot.availablePermits() == 0;
+    }
+
+    /**
+     * Called last by {@code direct:http-fetch}: records the run in the source's state, failed when any window
+     * of the run ended FAILED or REJECTED.
+     */
+    public void finish(Exchange exchange) {
+        HttpSourceSpec spec = exchange.getProperty(SOURCE, HttpSourceSpec.class);
+        Instant started = Instant.ofEpochMilli(exchange.getClock().getCreated());
+        Optional<String> error = jdbc
+                .queryForList(
+                        """
+                        SELECT status || ': ' || coalesce(error, '') FROM ingest_batch
+                        WHERE source_id = ? AND started_at >= ? AND status IN ('FAILED', 'REJECTED')
+                        ORDER BY finished_at DESC NULLS LAST LIMIT 1
+                        """,
+                        String.class,
+                        spec.sourceId(),
+                        Timestamp.from(started))
+                .stream()
+                .findFirst();
+        states.compute(
+                spec.sourceId(),
+                (id, state) -> (state == null ? new SourceState(id, "started", true, null, null, null, 0) : state)
+                        .withRun(Instant.now(), error.orElse(null)));
+        CircuitBreaker circuit = circuits.circuitBreaker(spec.sourceId());
+        long took = System.currentTimeMillis() - started.toEpochMilli();
+        if (error.isPresent()) {
+            circuit.onError(took, TimeUnit.MILLISECONDS, new IllegalStateException(error.get()));
+        } else if (exchange.getIn().getHeader(RUN_NOW, false, Boolean.class)) {
+            circuit.transitionToClosedState(); // an operator's run that succeeds ends the pause at once
+        } else {
+            circuit.onSuccess(took, TimeUnit.MILLISECONDS);
+        }
+        Map<String, Object> loaded = jdbc.queryForMap(
+                """
+                SELECT count(*) FILTER (WHERE status IN ('LOADED', 'PARTIAL')) AS windows,
+                       coalesce(sum(rows_loaded) FILTER (WHERE status IN ('LOADED', 'PARTIAL')), 0) AS rows
+                FROM ingest_batch WHERE source_id = ? AND started_at >= ?
+                """,
+                spec.sourceId(),
+                Timestamp.from(started));
+        log.info(
+                "HTTP source {} run {}: {} windows loaded, {} rows",
+                spec.sourceId(),
+                error.map(e -> "failed (" + e + ")").orElse("succeeded"),
+                loaded.get("windows"),
+                loaded.get("rows"));
+    }
+
+    /** Every source's state, for health and the REST API. */
+    public Map<String, SourceState> states() {
+        Map<String, SourceState> all = new TreeMap<>();
+        if (camel != null) {
+            for (String id : sourceIds()) {
+                all.put(
+                        id,
+                        states.getOrDefault(id, new SourceState(id, "not started yet", false, null, null, null, 0)));
+            }
+        }
+        return all;
+    }
+
+    /**
+     * The devices a source fetches for: {@code devicesFile} (YAML, {@code devices: [{id, token}]}, tokens as
+     * {@code ${ENV_NAME}} references), else the {@code devices} list, else one device without id.
+     */
+    public List<Device> devices(HttpSourceSpec spec) {
+        if (spec.devicesFile() != null) {
+            Path file = Path.of(spec.devicesFile());
+            if (!Files.isRegularFile(file)) {
+                throw new MissingSettingException("devices file " + file);
+            }
+            try {
+                JsonNode root = yaml.readTree(file.toFile());
+                List<Device> devices = new ArrayList<>();
+                for (JsonNode device : root.path("devices")) {
+                    String id = device.path("id").asText("");
+                    String token = device.hasNonNull("token")
+                            ? resolveEnv(device.path("token").asText())
+                            : null;
+                    devices.add(new Device(id, token));
+                }
+                if (devices.isEmpty()) {
+                    throw new MissingSettingException("devices in " + file);
+                }
+                return devices;
+            } catch (IOException e) {
+                throw new IllegalArgumentException(
+                        "devices file " + file + " is not readable YAML: " + e.getMessage(), e);
+            }
+        }
+        if (!spec.devices().isEmpty()) {
+            return spec.devices().stream().map(id -> new Device(id, null)).toList();
+        }
+        return List.of(new Device("", null));
+    }
+
+    /** Replaces {@code ${NAME}} with the environment's (or a property's) value; a missing one is reported. */
+    private String resolveEnv(String value) {
+        Matcher m = ENV_REF.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String resolved = environment.getProperty(m.group(1));
+            if (resolved == null || resolved.isBlank()) {
+                throw new MissingSettingException(m.group(1));
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(resolved));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private String resolve(Object value) {
+        return value == null ? null : camel.resolvePropertyPlaceholders(String.valueOf(value));
+    }
+
+    /** The Camel context the sources run in. */
+    public CamelContext camelContext() {
+        return camel;
+    }
+
+    private ModelCamelContext model() {
+        return (ModelCamelContext) camel;
+    }
+
+    /** A setting the source needs is not there (an environment variable, a file). */
+    static final class MissingSettingException extends RuntimeException {
+        MissingSettingException(String what) {
+            super(what);
+        }
+    }
+}

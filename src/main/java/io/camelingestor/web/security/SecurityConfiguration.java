@@ -1,0 +1,88 @@
+package io.camelingestor.web.security;
+
+import static org.springframework.security.config.Customizer.withDefaults;
+
+import java.util.regex.Pattern;
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+
+/**
+ * Who may do what: health and info are public; reading the API and the actuator, and looking at Hawtio, need
+ * the viewer role; changing anything (replay, run a source, upload, Hawtio operations through Jolokia) needs
+ * the admin role.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    InMemoryUserDetailsManager accounts(SecurityProperties properties, PasswordEncoder encoder) {
+        return new InMemoryUserDetailsManager(Accounts.of(properties, encoder));
+    }
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(requests -> requests.requestMatchers(
+                                "/actuator/health", "/actuator/health/**", "/actuator/info", "/error")
+                        .permitAll()
+                        // a viewer may look at Hawtio; what it may send through Jolokia is read-only (see
+                        // JolokiaReadOnlyForViewers); Hawtio's own POSTs are Jolokia requests
+                        .requestMatchers(
+                                "/actuator/hawtio", "/actuator/hawtio/**", "/actuator/jolokia", "/actuator/jolokia/**")
+                        .hasRole(Accounts.VIEWER)
+                        .requestMatchers(HttpMethod.GET, "/api/**", "/actuator/**")
+                        .hasRole(Accounts.VIEWER)
+                        .anyRequest()
+                        .hasRole(Accounts.ADMIN))
+                .formLogin(withDefaults())
+                .httpBasic(withDefaults())
+                // Hawtio's Jolokia POSTs carry the token from this cookie; the API is for clients sending
+                // their credentials with each request (HTTP Basic), which a cross-site form cannot do
+                .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                        .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
+                        .ignoringRequestMatchers(
+                                request -> request.getRequestURI().startsWith("/api/")
+                                        && request.getHeader("Authorization") != null))
+                .addFilterAfter(new CsrfCookieFilter(), BasicAuthenticationFilter.class)
+                .addFilterAfter(new JolokiaReadOnlyForViewers(), AuthorizationFilter.class);
+        return http.build();
+    }
+
+    /**
+     * Actuator {@code env} and {@code configprops} show values to the admin only, and even then never a
+     * secret: Spring Boot 3 no longer masks by key name itself.
+     */
+    @Bean
+    SanitizingFunction maskSecrets() {
+        Pattern secretKey =
+                Pattern.compile("(?i).*(password|passwd|secret|token|credential|api[-_.]?key|private[-_.]?key).*");
+        Pattern secretInUri = Pattern.compile("(?i)(password=|://[^:/@]+:)[^&@;]*");
+        return data -> {
+            if (data.getValue() == null) {
+                return data;
+            }
+            if (secretKey.matcher(data.getKey()).matches()) {
+                return data.withValue(SanitizableData.SANITIZED_VALUE);
+            }
+            String text = String.valueOf(data.getValue());
+            String masked = secretInUri.matcher(text).replaceAll("$1" + SanitizableData.SANITIZED_VALUE);
+            return masked.equals(text) ? data : data.withValue(masked);
+        };
+    }
+}

@@ -1,0 +1,73 @@
+package io.camelingestor.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.camelingestor.IngestorIntegrationTest;
+import io.camelingestor.core.IngestorProperties;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** What only the database can tell: the tables and columns a mapping names, and the unique key it needs. */
+class MappingIsCheckedAgainstTheDatabaseTest extends IngestorIntegrationTest {
+
+    @Autowired
+    TableCatalog catalog;
+
+    @TempDir
+    Path dir;
+
+    private static final String VALID =
+            """
+            columns: {"Date and Time": ts, "Hourly": energy_kwh}
+            coercions: {ts: datetime, energy_kwh: float}
+            conflict_resolution: {strategy: update, on_columns: [device_id, ts]}
+            target_table: fact_energy_hourly
+            staging_table: staging_energy_hourly
+            """;
+
+    @Test
+    void aValidMappingIsLoaded() throws Exception {
+        assertThat(load(VALID).errors()).isEmpty();
+    }
+
+    @Test
+    void aColumnTheTableLacks() throws Exception {
+        assertThat(load(VALID.replace("\"Hourly\": energy_kwh", "\"Hourly\": energy_mwh"))
+                        .errors()
+                        .get("m"))
+                .startsWith("m.yaml, key 'columns': table 'fact_energy_hourly' has no column energy_mwh (it has ");
+    }
+
+    @Test
+    void aTableThatDoesNotExist() throws Exception {
+        assertThat(load(VALID.replace("target_table: fact_energy_hourly", "target_table: fact_energy_weekly"))
+                        .errors()
+                        .get("m"))
+                .isEqualTo(
+                        "m.yaml, key 'target_table': table 'fact_energy_weekly' does not exist (add it with a migration)");
+    }
+
+    @Test
+    void onColumnsWithoutAUniqueKey() throws Exception {
+        assertThat(load(VALID.replace("on_columns: [device_id, ts]", "on_columns: [ts]"))
+                        .errors()
+                        .get("m"))
+                .isEqualTo("m.yaml, key 'on_columns': table 'fact_energy_hourly' has no unique key on (ts)");
+    }
+
+    @Test
+    void aStagingTableOfAnotherShape() throws Exception {
+        assertThat(load(VALID.replace("staging_table: staging_energy_hourly", "staging_table: ingest_batch"))
+                        .errors()
+                        .get("m"))
+                .startsWith("m.yaml, key 'staging_table': table 'ingest_batch' lacks column batch_id");
+    }
+
+    private MappingRegistry load(String yaml) throws Exception {
+        Files.writeString(dir.resolve("m.yaml"), yaml);
+        return new MappingRegistry(new IngestorProperties(dir, dir, dir, "test"), catalog);
+    }
+}

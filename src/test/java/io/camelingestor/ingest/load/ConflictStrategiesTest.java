@@ -1,0 +1,263 @@
+package io.camelingestor.ingest.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.camelingestor.IngestorIntegrationTest;
+import io.camelingestor.batch.BatchStore;
+import io.camelingestor.core.Envelope;
+import io.camelingestor.core.InputRejectedException;
+import io.camelingestor.core.StageResult;
+import io.camelingestor.dataset.Dataset;
+import io.camelingestor.dataset.MappingLoader;
+import io.camelingestor.dataset.TableCatalog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * What each conflict strategy does to the target table, run through {@link BatchLoader} against the real
+ * database: an existing row, two staged rows with its key (a later correction), and one new row.
+ */
+class ConflictStrategiesTest extends IngestorIntegrationTest {
+
+    @Autowired
+    BatchLoader loader;
+
+    @Autowired
+    TableCatalog catalog;
+
+    @Autowired
+    CamelContext camel;
+
+    @TempDir
+    Path mappings;
+
+    private UUID batchId;
+
+    @BeforeEach
+    void tables() {
+        jdbc.execute(
+                """
+                CREATE TABLE strategy_target (device_id text, ts timestamptz NOT NULL, v double precision, note text,
+                    batch_id uuid, UNIQUE NULLS NOT DISTINCT (device_id, ts));
+                CREATE TABLE strategy_append (device_id text, ts timestamptz NOT NULL, v double precision, note text,
+                    batch_id uuid);
+                CREATE TABLE staging_strategy (LIKE staging_template INCLUDING ALL);
+                INSERT INTO strategy_target VALUES ('d1', '2025-01-01T00:00:00Z', 1.0, 'old', NULL);
+                INSERT INTO strategy_append VALUES ('d1', '2025-01-01T00:00:00Z', 1.0, 'old', NULL);
+                """);
+        batchId = UUID.randomUUID();
+        jdbc.update(
+                """
+                INSERT INTO ingest_batch (id, source_id, dataset, input_id, source_uri, content_type, status, node_id)
+                VALUES (?, 'test', 'strategy', 'strategy-test', 'test', 'csv', 'RUNNING', 'it-node')""",
+                batchId);
+        staged(2, "d1", "2025-01-01T00:00:00Z", 5.0, "first");
+        staged(3, "d1", "2025-01-01T00:00:00Z", 7.0, "second");
+        staged(4, "d1", "2025-01-01T01:00:00Z", 3.0, "new");
+    }
+
+    @AfterEach
+    void dropTables() {
+        jdbc.execute("DROP TABLE strategy_target, strategy_append, staging_strategy");
+        for (String table : List.of("pipeline_execution", "data_quality_check")) {
+            jdbc.update("DELETE FROM " + table + " WHERE batch_id = ?", batchId);
+        }
+        jdbc.update("DELETE FROM ingest_batch WHERE id = ?", batchId);
+    }
+
+    @Test
+    void updateLetsTheLastRowOfTheInputWinAndUpdatesOnlyTheListedColumns() throws Exception {
+        Exchange exchange = load("update", "strategy_target", "[v]");
+
+        assertThat(rows("strategy_target"))
+                .containsExactly(
+                        "d1|2025-01-01T00:00:00Z|7.0|old|" + batchId, "d1|2025-01-01T01:00:00Z|3.0|new|" + batchId);
+        assertThat(exchange.getProperty("rowsLoaded", Long.class)).isEqualTo(2L);
+        assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
+                .isEqualTo("LOADED");
+    }
+
+    @Test
+    void updateOfAnInputWithoutRepeatedKeysLoadsEveryRow() throws Exception {
+        jdbc.update("DELETE FROM staging_strategy WHERE row_number = 2");
+
+        Exchange exchange = load("update", "strategy_target", "[v, note]");
+
+        assertThat(rows("strategy_target"))
+                .containsExactly(
+                        "d1|2025-01-01T00:00:00Z|7.0|second|" + batchId, "d1|2025-01-01T01:00:00Z|3.0|new|" + batchId);
+        assertThat(exchange.getProperty("rowsLoaded", Long.class)).isEqualTo(2L);
+    }
+
+    @Test
+    void updateWithoutUpdateColumnsUpdatesEveryColumnButTheKey() throws Exception {
+        load("update", "strategy_target", "[]");
+
+        assertThat(rows("strategy_target"))
+                .containsExactly(
+                        "d1|2025-01-01T00:00:00Z|7.0|second|" + batchId, "d1|2025-01-01T01:00:00Z|3.0|new|" + batchId);
+    }
+
+    @Test
+    void ignoreKeepsExistingRows() throws Exception {
+        Exchange exchange = load("ignore", "strategy_target", "[]");
+
+        assertThat(rows("strategy_target"))
+                .containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null", "d1|2025-01-01T01:00:00Z|3.0|new|" + batchId);
+        assertThat(exchange.getProperty("rowsLoaded", Long.class)).isEqualTo(1L);
+    }
+
+    @Test
+    void failRejectsTheInputNamingTheKeyAndLoadsNothing() {
+        assertThatThrownBy(() -> load("fail", "strategy_target", "[]"))
+                .isInstanceOf(InputRejectedException.class)
+                .hasMessageContaining("rows conflict with rows already in strategy_target")
+                .hasMessageContaining("(device_id, ts)=(d1, 2025-01-01 00:00:00+00) already exists");
+
+        assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null");
+        assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
+                .isEqualTo("RUNNING");
+        // the staged rows stay for the report, under a batch that never completed
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM staging_strategy WHERE valid", Long.class))
+                .isEqualTo(3L);
+    }
+
+    @Test
+    void appendInsertsEveryRow() throws Exception {
+        Exchange exchange = load("append", "strategy_append", "[]");
+
+        assertThat(rows("strategy_append"))
+                .containsExactly(
+                        "d1|2025-01-01T00:00:00Z|1.0|old|null",
+                        "d1|2025-01-01T00:00:00Z|5.0|first|" + batchId,
+                        "d1|2025-01-01T00:00:00Z|7.0|second|" + batchId,
+                        "d1|2025-01-01T01:00:00Z|3.0|new|" + batchId);
+        assertThat(exchange.getProperty("rowsLoaded", Long.class)).isEqualTo(3L);
+    }
+
+    @Test
+    void aLoadRunningBesideStagingLetsTheLastRowWinAcrossChunks() throws Exception {
+        // rows 2 and 3 share a key and arrive in two chunks: the second chunk updates what the first inserted
+        Exchange exchange = prepare("update", "strategy_target", "[v, note]");
+        ConcurrentLoad load = beginLoad(exchange);
+        exchange.setProperty(ConcurrentLoad.PROPERTY, load);
+        load.rowsStaged(2);
+        load.rowsStaged(4);
+
+        loader.load(exchange);
+
+        assertThat(rows("strategy_target"))
+                .containsExactly(
+                        "d1|2025-01-01T00:00:00Z|7.0|second|" + batchId, "d1|2025-01-01T01:00:00Z|3.0|new|" + batchId);
+        assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
+                .isEqualTo("LOADED");
+    }
+
+    @Test
+    void anAbortedLoadLeavesNothingOfItsChunks() throws Exception {
+        Exchange exchange = prepare("update", "strategy_target", "[v, note]");
+        ConcurrentLoad load = beginLoad(exchange);
+        load.rowsStaged(2);
+        load.rowsStaged(4);
+
+        load.abort(); // what the quality gate's rejection does
+
+        assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null");
+        assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
+                .isEqualTo("RUNNING");
+    }
+
+    @Test
+    void aConflictInALaterChunkUnderFailRejectsTheWholeInput() throws Exception {
+        Exchange exchange = prepare("fail", "strategy_target", "[]");
+        ConcurrentLoad load = beginLoad(exchange);
+        exchange.setProperty(ConcurrentLoad.PROPERTY, load);
+        jdbc.update("DELETE FROM strategy_target");
+        jdbc.update("INSERT INTO strategy_target VALUES ('d1', '2025-01-01T01:00:00Z', 9.0, 'existing', NULL)");
+        load.rowsStaged(2); // row 2 is new and inserted...
+        load.rowsStaged(4); // ...then row 3 repeats its key
+
+        assertThatThrownBy(() -> loader.load(exchange))
+                .isInstanceOf(InputRejectedException.class)
+                .hasMessageContaining("(device_id, ts)=(d1, 2025-01-01 00:00:00+00) already exists");
+        // the first chunk's insert went with the rest
+        assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T01:00:00Z|9.0|existing|null");
+    }
+
+    /** A load running beside staging, as the stager starts it. */
+    private ConcurrentLoad beginLoad(Exchange exchange) {
+        return loader.begin(
+                exchange.getProperty(Envelope.PROPERTY, Envelope.class),
+                exchange.getProperty(Dataset.PROPERTY, Dataset.class),
+                batchId);
+    }
+
+    private Exchange load(String strategy, String table, String updateColumns) throws Exception {
+        Exchange exchange = prepare(strategy, table, updateColumns);
+        loader.load(exchange);
+        return exchange;
+    }
+
+    private Exchange prepare(String strategy, String table, String updateColumns) throws Exception {
+        Path file = mappings.resolve("strategy.yaml");
+        Files.writeString(
+                file,
+                """
+                columns: {Device: device_id, Time: ts, V: v, Note: note}
+                coercions: {ts: datetime, v: float}
+                conflict_resolution:
+                  strategy: %s
+                  on_columns: [device_id, ts]
+                  update_columns: %s
+                target_table: %s
+                staging_table: staging_strategy
+                """
+                        .formatted(strategy, updateColumns, table));
+        Dataset dataset = Dataset.of(
+                "strategy",
+                new MappingLoader().load(file),
+                catalog.describe(table).orElseThrow());
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.setProperty(
+                Envelope.PROPERTY,
+                new Envelope(
+                        "test", "strategy-test", "test", Instant.now(), "csv", "strategy", "d1", null, null, Map.of()));
+        exchange.setProperty(Dataset.PROPERTY, dataset);
+        exchange.setProperty(BatchStore.BATCH_ID, batchId);
+        exchange.setProperty(StageResult.PROPERTY, new StageResult(3, 3, 0, List.of(), Map.of(), Map.of()));
+        return exchange;
+    }
+
+    private void staged(long row, String device, String ts, double v, String note) {
+        jdbc.update(
+                """
+                INSERT INTO staging_strategy (batch_id, row_number, raw, data, valid)
+                VALUES (?, ?, '{}', ARRAY[?, ?, ?::float8::text, ?], true)""",
+                batchId,
+                row,
+                device,
+                ts,
+                v,
+                note);
+    }
+
+    private List<String> rows(String table) {
+        return jdbc.queryForList(
+                "SELECT device_id || '|' || to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') || '|' || v::numeric(10,1) || '|' || note || '|' || coalesce(batch_id::text, 'null') FROM "
+                        + table + " ORDER BY ts, v",
+                String.class);
+    }
+}

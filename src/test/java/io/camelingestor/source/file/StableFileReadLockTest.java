@@ -1,0 +1,80 @@
+package io.camelingestor.source.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A file is taken only after its size and time stayed the same for the whole period, without blocking. */
+class StableFileReadLockTest {
+
+    @TempDir
+    Path dir;
+
+    private final StableFileReadLock lock = new StableFileReadLock(300);
+
+    @Test
+    void aFileIsTakenOnceUnchangedForThePeriodAndNeverBefore() throws Exception {
+        Path file = Files.writeString(dir.resolve("a.csv"), "Date and Time,Hourly\n");
+
+        assertThat(acquire(file)).as("first look").isFalse();
+        assertThat(acquire(file)).as("unchanged, but not for long enough").isFalse();
+        Thread.sleep(400);
+        assertThat(acquire(file)).as("unchanged for the period").isTrue();
+    }
+
+    @Test
+    void aGrowingFileWithAnOldTimeIsWaitedFor() throws Exception {
+        Path file = Files.writeString(dir.resolve("b.csv"), "Date and Time,Hourly\n");
+        FileTime old = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
+        Files.setLastModifiedTime(file, old); // as cp -p or rsync -t leave it
+
+        assertThat(acquire(file)).isFalse();
+        Thread.sleep(400);
+        Files.writeString(file, "2025-01-01T00:00:00Z,1.5\n", StandardOpenOption.APPEND);
+        Files.setLastModifiedTime(file, old);
+        assertThat(acquire(file)).as("the size changed").isFalse();
+        Thread.sleep(400);
+        assertThat(acquire(file)).isTrue();
+    }
+
+    @Test
+    void manyFilesBecomeStableTogether() throws Exception {
+        Path[] files = new Path[20];
+        for (int i = 0; i < files.length; i++) {
+            files[i] = Files.writeString(dir.resolve("f" + i + ".csv"), "x\n");
+            assertThat(acquire(files[i])).isFalse();
+        }
+        Thread.sleep(400);
+        for (Path f : files) {
+            assertThat(acquire(f))
+                    .as("one period for all of them, not one each")
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void aFileThatDisappearedIsNotTaken() throws Exception {
+        Path file = Files.writeString(dir.resolve("c.csv"), "x\n");
+        assertThat(acquire(file)).isFalse();
+        Files.delete(file);
+        Thread.sleep(400);
+        assertThat(acquire(file)).isFalse();
+    }
+
+    private boolean acquire(Path path) throws Exception {
+        GenericFile<File> file = new GenericFile<>();
+        file.setAbsoluteFilePath(path.toAbsolutePath().toString());
+        file.setFile(path.toFile());
+        return lock.acquireExclusiveReadLock(null, file, new DefaultExchange(new DefaultCamelContext()));
+    }
+}

@@ -1,0 +1,97 @@
+package io.camelingestor.source.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.camelingestor.IngestorIntegrationTest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** An input that cannot be ingested at all: nothing loaded, the file and a report in rejected/, a dead letter. */
+class UnusableFileIsRejectedTest extends IngestorIntegrationTest {
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void headerWithoutRequiredColumnsNamesThem() throws Exception {
+        String name = newDeviceId() + "-hourly.csv";
+        drop("energy_hourly", name, "Date and Time,Energy\n2025-03-01T00:00:00,1.0\n");
+
+        JsonNode report = rejectedWithReport("energy_hourly", name, "the header lacks required column(s) 'Hourly'");
+        assertThat(report.at("/details/missingColumns").toString()).isEqualTo("[\"Hourly\"]");
+        assertThat(report.at("/details/expectedColumns").toString()).isEqualTo("[\"Date and Time\",\"Hourly\"]");
+        assertThat(report.at("/details/foundColumns").toString()).isEqualTo("[\"Date and Time\",\"Energy\"]");
+    }
+
+    @Test
+    void emptyFile() throws Exception {
+        String name = newDeviceId() + "-empty-hourly.csv";
+        drop("energy_hourly", name, "");
+
+        rejectedWithReport("energy_hourly", name, "empty file");
+    }
+
+    @Test
+    void headerOnly() throws Exception {
+        String name = newDeviceId() + "-header-hourly.csv";
+        drop("energy_hourly", name, "Date and Time,Hourly\n");
+
+        rejectedWithReport("energy_hourly", name, "no data rows");
+    }
+
+    @Test
+    void notCsvAtAll() throws Exception {
+        String name = newDeviceId() + "-binary-hourly.csv";
+        byte[] bytes = new byte[4096];
+        new Random(42).nextBytes(bytes);
+        bytes[10] = 0; // a NUL byte must not break the database writes of the report
+        drop("energy_hourly", name, bytes);
+
+        JsonNode report = rejectedWithReport("energy_hourly", name, "the header lacks required column(s)");
+        assertThat(report.at("/details/missingColumns").toString()).isEqualTo("[\"Date and Time\",\"Hourly\"]");
+    }
+
+    @Test
+    void everyRowInvalid() throws Exception {
+        String name = newDeviceId() + "-allbad-hourly.csv";
+        drop("energy_hourly", name, "Date and Time,Hourly\n2025-03-01T00:00:00,-5\n2025-03-01T01:00:00,x\n");
+
+        JsonNode report = rejectedWithReport("energy_hourly", name, "no valid rows");
+        assertThat(report.at("/rows/invalid").asLong()).isEqualTo(2);
+        assertThat(report.at("/invalidRows/0/row").asLong()).isEqualTo(2);
+        assertThat(report.at("/invalidRows/0/column").asText()).isEqualTo("Hourly");
+        assertThat(report.at("/invalidRows/0/value").asText()).isEqualTo("-5");
+        assertThat(report.at("/invalidRows/0/rule").asText()).isEqualTo("min");
+    }
+
+    private JsonNode rejectedWithReport(String dataset, String name, String reason) throws Exception {
+        Map<String, Object> batch = awaitBatch(dataset, name);
+        cleanUp(batch);
+        assertThat(batch).containsEntry("status", "REJECTED").containsEntry("rows_loaded", 0L);
+        assertThat((String) batch.get("error")).contains(reason);
+        assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM fact_energy_hourly WHERE batch_id = ?", Long.class, batch.get("id")))
+                .isZero();
+
+        assertThat(rejected(dataset, name)).exists();
+        assertThat(processed(dataset, name)).doesNotExist();
+        JsonNode report =
+                json.readTree(Files.readString(rejected(dataset, name + ".error.json"), StandardCharsets.UTF_8));
+        assertThat(report.get("file").asText()).isEqualTo(name);
+        assertThat(report.get("status").asText()).isEqualTo("REJECTED");
+        assertThat(report.get("reason").asText()).contains(reason);
+        assertThat(report.get("batchId").asText()).isEqualTo(batch.get("id").toString());
+
+        Map<String, Object> deadLetter =
+                jdbc.queryForMap("SELECT * FROM dead_letter WHERE batch_id = ?", batch.get("id"));
+        assertThat(deadLetter)
+                .containsEntry("error_class", "io.camelingestor.core.InputRejectedException")
+                .containsEntry("payload_ref", rejected(dataset, name).toString());
+        assertThat((String) deadLetter.get("error_message")).contains(reason);
+        return report;
+    }
+}
