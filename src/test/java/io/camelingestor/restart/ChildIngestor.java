@@ -84,7 +84,8 @@ public final class ChildIngestor implements AutoCloseable {
         builder.environment().keySet().removeIf(k -> k.startsWith("SPRING_") || k.startsWith("INGESTOR_"));
         builder.environment().putAll(env);
         ChildIngestor child = new ChildIngestor(builder.start(), log, dataDir);
-        await().atMost(Duration.ofSeconds(120))
+        // generous: a start on a busy 2-core machine has taken over two minutes
+        await().atMost(Duration.ofSeconds(300))
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     if (!child.process.isAlive()) {
