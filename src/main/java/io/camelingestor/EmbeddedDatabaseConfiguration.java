@@ -19,11 +19,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * Starts an embedded PostgreSQL (zonky, PostgreSQL 17 binaries) when no {@code spring.datasource.url} is
  * set, keeping its data under {@code <data-dir>/pgdata} so that a restart keeps what was loaded. It listens
- * on loopback only.
+ * on loopback only. A jar built without the binaries ({@code -Dembedded-db=none}, as the container image is)
+ * refuses to start without an external database and says which variables to set.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("'${spring.datasource.url:}'.isBlank()")
@@ -33,6 +35,9 @@ class EmbeddedDatabaseConfiguration {
 
     @Bean(destroyMethod = "close")
     EmbeddedPostgres embeddedPostgres(IngestorProperties properties) throws IOException {
+        if (new PathMatchingResourcePatternResolver().getResources("classpath*:postgres-*.txz").length == 0) {
+            throw new NoDatabaseConfiguredException();
+        }
         Path pgdata = properties.dataDir().resolve("pgdata");
         Files.createDirectories(pgdata.getParent());
         stopOrphanedPostmaster(pgdata);

@@ -11,6 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dataDir root of inbound/, processed/, rejected/ and (embedded database) pgdata/
  * @param routesDir Camel YAML DSL route files, loaded from disk at start
  * @param mappingsDir one dataset mapping per YAML file
+ * @param sqlDir Flyway migrations on disk (dataset tables added without rebuilding), applied after the built-in
+ *     ones
  * @param nodeId names this replica in {@code ingest_batch.node_id}; a restart resolves the batches
  *     this node left RUNNING
  */
@@ -19,12 +21,14 @@ public record IngestorProperties(
         @DefaultValue("./data") Path dataDir,
         @DefaultValue("./routes") Path routesDir,
         @DefaultValue("./mappings") Path mappingsDir,
+        @DefaultValue("./sql") Path sqlDir,
         String nodeId) {
 
     public IngestorProperties {
         dataDir = dataDir.toAbsolutePath().normalize();
         routesDir = routesDir.toAbsolutePath().normalize();
         mappingsDir = mappingsDir.toAbsolutePath().normalize();
+        sqlDir = sqlDir.toAbsolutePath().normalize();
         if (nodeId == null || nodeId.isBlank()) {
             nodeId = defaultNodeId();
         }

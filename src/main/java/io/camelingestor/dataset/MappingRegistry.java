@@ -101,6 +101,15 @@ public class MappingRegistry {
         }
     }
 
+    /**
+     * Makes the next {@link #refreshAll()} read again the mappings that were refused, even if their files did not
+     * change: called when the database's tables changed (a migration from the SQL folder created the table a
+     * mapping was waiting for).
+     */
+    public synchronized void retryRefused() {
+        errors.keySet().forEach(seen::remove);
+    }
+
     private synchronized void refresh(Path file) {
         String name = MappingLoader.nameOf(file);
         FileTime modified;
