@@ -147,6 +147,12 @@ public final class XlsxRecordReader {
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         // text in pieces, so that a cell's length is checked as it grows, never after a whole huge text is held
         factory.setProperty(XMLInputFactory.IS_COALESCING, false);
+        try {
+            // the JDK's factory can hand one reader to two callers when asked to reuse it; readers run in parallel
+            factory.setProperty("http://java.sun.com/xml/stream/properties/reuse-instance", false);
+        } catch (IllegalArgumentException e) {
+            // another StAX implementation: it has no such property, and so no such sharing
+        }
         return factory;
     }
 
