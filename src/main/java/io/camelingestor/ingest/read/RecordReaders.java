@@ -14,6 +14,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class RecordReaders {
 
+    private final XlsxLimits xlsxLimits;
+
+    public RecordReaders(XlsxLimits xlsxLimits) {
+        this.xlsxLimits = xlsxLimits;
+    }
+
     /**
      * @throws InputRejectedException for a content type no reader handles, or an input without a header
      */
@@ -33,11 +39,11 @@ public class RecordReaders {
     }
 
     /** @param columns the mapping's source columns: a JSON record may lack keys, so they head its header */
-    private static RecordStream open(Path file, String contentType, SourceOptions source, List<String> columns)
+    private RecordStream open(Path file, String contentType, SourceOptions source, List<String> columns)
             throws IOException {
         return switch (contentType) {
             case "csv" -> CsvRecordReader.open(file, source.delimiter(), source.charset());
-            case "xlsx" -> XlsxRecordReader.open(file, source.sheet());
+            case "xlsx" -> XlsxRecordReader.open(file, source.sheet(), xlsxLimits);
             case "json" -> JsonRecordReader.open(file, source.recordsPath(), columns);
             default ->
                 throw new InputRejectedException(

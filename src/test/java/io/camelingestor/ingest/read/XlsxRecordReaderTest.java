@@ -33,6 +33,7 @@ import org.apache.poi.xssf.streaming.SXSSFWorkbook;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.util.unit.DataSize;
 
 /**
  * How an XLSX sheet becomes a header and raw records. Workbooks are written with POI in each test, so what a
@@ -299,6 +300,195 @@ class XlsxRecordReaderTest {
                     });
         }
         assertThat(read).isNotEmpty().hasSizeLessThan(2000);
+    }
+
+    /** Limits small enough to cross with a workbook of a few kilobytes; each test lowers the one it checks. */
+    private static XlsxLimits limits(int cellChars, String entry, String total, String sharedStrings) {
+        return new XlsxLimits(cellChars, DataSize.parse(entry), DataSize.parse(total), DataSize.parse(sharedStrings));
+    }
+
+    @Test
+    void aCellLongerThanTheLimitIsRejectedNamingTheCellAndTheLimit() throws IOException {
+        Path file = HandWrittenWorkbooks.write(
+                dir.resolve("long-cell.xlsx"),
+                HandWrittenWorkbooks.SHEET,
+                HandWrittenWorkbooks.sheetWithHugeCell(40_000, "Date"),
+                "Date");
+
+        try (RecordStream records = XlsxRecordReader.open(file, null)) { // Excel's own 32,767 by default
+            assertThat(records.header()).containsExactly("Date");
+            assertThatThrownBy(records::next).isInstanceOfSatisfying(InputRejectedException.class, e -> {
+                assertThat(e.getMessage())
+                        .isEqualTo("XLSX cell A2 in row 2 longer than 32767 characters (ingestor.xlsx.max-cell-chars)");
+                assertThat(e.details())
+                        .containsEntry("cell", "A2")
+                        .containsEntry("row", 2)
+                        .containsEntry("limit", "ingestor.xlsx.max-cell-chars")
+                        .containsEntry("max", 32767);
+            });
+        }
+        try (RecordStream records = XlsxRecordReader.open(file, null, limits(40_000, "1GB", "2GB", "64MB"))) {
+            assertThat(records.next().value(0)).hasSize(40_000);
+        }
+    }
+
+    @Test
+    void aSharedStringLongerThanTheLimitIsRejected() throws IOException {
+        Path file = write("long-string.xlsx", wb -> row(wb.createSheet("s"), 0, "id", "a rather long header text"));
+
+        assertThatThrownBy(() -> XlsxRecordReader.open(file, null, limits(10, "1GB", "2GB", "64MB")))
+                .isInstanceOfSatisfying(InputRejectedException.class, e -> {
+                    assertThat(e.getMessage())
+                            .isEqualTo("XLSX shared string 2 longer than 10 characters (ingestor.xlsx.max-cell-chars)");
+                    assertThat(e.details()).containsEntry("limit", "ingestor.xlsx.max-cell-chars");
+                });
+    }
+
+    @Test
+    void aSharedStringsTableOverItsBudgetIsRejected() throws IOException {
+        Path file = write("many-strings.xlsx", wb -> {
+            Sheet sheet = wb.createSheet("s");
+            row(sheet, 0, "id");
+            for (int i = 1; i <= 200; i++) {
+                row(sheet, i, "distinct value " + i);
+            }
+        });
+
+        assertThatThrownBy(() -> XlsxRecordReader.open(file, null, limits(100, "1GB", "2GB", "8KB")))
+                .isInstanceOfSatisfying(InputRejectedException.class, e -> {
+                    assertThat(e.getMessage())
+                            .startsWith("XLSX shared strings table larger than 8KB in memory after ")
+                            .endsWith("(ingestor.xlsx.max-shared-strings-size)");
+                    assertThat(e.details()).containsEntry("limit", "ingestor.xlsx.max-shared-strings-size");
+                });
+        try (RecordStream records = XlsxRecordReader.open(file, null, limits(100, "1GB", "2GB", "64KB"))) {
+            assertThat(records.header()).containsExactly("id");
+        }
+    }
+
+    @Test
+    void aPartOrAWorkbookInflatingBeyondItsLimitIsRejectedWhileItInflates() throws IOException {
+        Path file = HandWrittenWorkbooks.write(
+                dir.resolve("wide.xlsx"),
+                HandWrittenWorkbooks.SHEET,
+                HandWrittenWorkbooks.sheetWithHugeCell(200_000, "id"), // about 65:1, under POI's own guard
+                "id");
+
+        try (RecordStream records = XlsxRecordReader.open(file, null, limits(1_000_000, "100KB", "2GB", "64MB"))) {
+            assertThatThrownBy(records::next).isInstanceOfSatisfying(InputRejectedException.class, e -> {
+                assertThat(e.getMessage())
+                        .isEqualTo("XLSX sheet 'Data' inflates beyond 100KB (ingestor.xlsx.max-entry-size)");
+                assertThat(e.details())
+                        .containsEntry("part", "sheet 'Data'")
+                        .containsEntry("limit", "ingestor.xlsx.max-entry-size")
+                        .containsEntry("max", "100KB");
+            });
+        }
+        try (RecordStream records = XlsxRecordReader.open(file, null, limits(1_000_000, "1MB", "150KB", "64MB"))) {
+            assertThatThrownBy(records::next)
+                    .isInstanceOfSatisfying(InputRejectedException.class, e -> assertThat(e.details())
+                            .containsEntry("limit", "ingestor.xlsx.max-total-size"));
+        }
+        try (RecordStream records = XlsxRecordReader.open(file, null, limits(1_000_000, "1MB", "2MB", "64MB"))) {
+            assertThat(records.next().value(0)).hasSize(200_000);
+        }
+    }
+
+    @Test
+    void aZipBombEntryIsRefusedAsSuch() throws IOException {
+        // 300 MB of white space deflate to about 300 kB: a thousand to one, over POI's 100:1 guard
+        Path file = HandWrittenWorkbooks.write(
+                dir.resolve("bomb.xlsx"),
+                HandWrittenWorkbooks.SHEET,
+                HandWrittenWorkbooks.sheetOfSpace(300_000_000L, "id"),
+                "id");
+        assertThat(Files.size(file)).isLessThan(2_000_000);
+
+        assertThatThrownBy(() -> XlsxRecordReader.open(file, null))
+                .isInstanceOfSatisfying(InputRejectedException.class, e -> {
+                    assertThat(e.getMessage())
+                            .isEqualTo("XLSX sheet 'Data' inflates more than 100 times its compressed size: a zip"
+                                    + " bomb, refused");
+                    assertThat(e.details()).containsEntry("limit", "zip inflate ratio");
+                });
+    }
+
+    @Test
+    void anXmlDoctypeIsRefusedInASheetAndInTheSharedStrings() throws IOException {
+        Path inSheet = HandWrittenWorkbooks.write(
+                dir.resolve("doctype-sheet.xlsx"),
+                HandWrittenWorkbooks.SHEET,
+                HandWrittenWorkbooks.withDoctype("worksheet"),
+                "id");
+        Path inStrings = HandWrittenWorkbooks.write(
+                dir.resolve("doctype-strings.xlsx"),
+                HandWrittenWorkbooks.SHARED_STRINGS,
+                HandWrittenWorkbooks.withDoctype("sst"),
+                "id");
+
+        assertThatThrownBy(() -> XlsxRecordReader.open(inSheet, null))
+                .isInstanceOfSatisfying(InputRejectedException.class, e -> {
+                    assertThat(e.getMessage())
+                            .isEqualTo("XLSX sheet 'Data' has an XML DOCTYPE, refused (entity expansion, external"
+                                    + " entities)");
+                    assertThat(e.details()).containsEntry("limit", "doctype");
+                });
+        assertThatThrownBy(() -> XlsxRecordReader.open(inStrings, null))
+                .isInstanceOfSatisfying(InputRejectedException.class, e -> assertThat(e.getMessage())
+                        .startsWith("XLSX shared strings has an XML DOCTYPE, refused"));
+    }
+
+    @Test
+    void cellsWrittenByOtherToolsReadAsTheirValues() throws IOException {
+        // no cell references (allowed: the next column), inline rich text with a phonetic run, an escaped
+        // character, a boolean, an ISO date cell, a stored number with 17 digits as Excel writes 28.4
+        Path file = HandWrittenWorkbooks.write(
+                dir.resolve("other-tools.xlsx"),
+                HandWrittenWorkbooks.SHEET,
+                HandWrittenWorkbooks.sheet("<row><c t=\"inlineStr\"><is><t>a</t></is></c>"
+                        + "<c t=\"inlineStr\"><is><t>b</t></is></c><c t=\"inlineStr\"><is><t>c</t></is></c>"
+                        + "<c t=\"inlineStr\"><is><t>d</t></is></c><c t=\"inlineStr\"><is><t>e</t></is></c></row>"
+                        + "<row><c t=\"inlineStr\"><is><r><t>Ka</t></r><r><t xml:space=\"preserve\">ta </t></r>"
+                        + "<rPh sb=\"0\" eb=\"1\"><t>KA</t></rPh></is></c>"
+                        + "<c t=\"inlineStr\"><is><t>line_x000D_end</t></is></c>"
+                        + "<c t=\"b\"><v>1</v></c><c t=\"d\"><v>2024-03-01T00:00:00</v></c>"
+                        + "<c><v>28.399999999999999</v></c></row>"),
+                "a");
+
+        try (RecordStream records = XlsxRecordReader.open(file, null)) {
+            assertThat(records.header()).containsExactly("a", "b", "c", "d", "e");
+            RawRecord record = records.next();
+            assertThat(record.row()).isEqualTo(2);
+            assertThat(record.values()).containsExactly("Kata ", "line\rend", "true", "2024-03-01", "28.4");
+        }
+    }
+
+    @Test
+    void storedNumbersReadAsTheRoundTripThroughADoubleWouldGiveThem() {
+        for (String stored : List.of(
+                "0",
+                "-0",
+                "12",
+                "12.0",
+                "0.1",
+                "-3.25",
+                "007",
+                "100",
+                "1234567.891",
+                "0.00000015",
+                "45659",
+                "123456789012345",
+                "-0.0",
+                "1000000.000",
+                "3.14159265358979")) {
+            assertThat(XlsxRecordReader.plainDecimal(stored))
+                    .as(stored)
+                    .isEqualTo(XlsxRecordReader.number(Double.parseDouble(stored)));
+        }
+        for (String slow : List.of(
+                "1.0E20", "28.399999999999999", "0.5729166666666666", "1234567890123456", "", "-", ".", "1e5", "0x1")) {
+            assertThat(XlsxRecordReader.plainDecimal(slow)).as(slow).isNull();
+        }
     }
 
     @Test
