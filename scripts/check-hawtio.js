@@ -235,8 +235,12 @@ async function stillStarted(page, id, how) {
         await viewer.getByRole('navigation', { name: 'Global' }).getByRole('link', { name: 'JMX', exact: true }).click();
         await viewer.getByRole('tree').waitFor({ timeout: FIRST_LOAD });
         await viewer.getByRole('main').getByRole('searchbox').first().fill(ROUTE_TO_STOP);
-        await viewer.getByRole('tree').getByRole('button', { name: ROUTE_TO_STOP, exact: true }).first().click();
+        // the route's node under a "routes" folder (other MBeans may carry the same name)
+        await viewer.getByRole('tree').getByRole('treeitem')
+          .filter({ has: viewer.getByRole('button', { name: 'routes', exact: true }) })
+          .getByRole('button', { name: ROUTE_TO_STOP, exact: true }).first().click();
         await viewer.getByRole('heading', { name: ROUTE_TO_STOP, exact: true }).waitFor();
+        await viewer.getByText(`type=routes,name="${ROUTE_TO_STOP}"`).waitFor(); // the MBean's name, shown under it
         await viewer.getByRole('navigation', { name: 'MBean Nav' }).getByRole('link', { name: 'Operations' }).click();
         const operation = viewer.getByRole('list', { name: 'operation list' }).getByRole('listitem')
           .filter({ has: viewer.getByText('stop()', { exact: true }) });
