@@ -6,7 +6,7 @@
 // one route stopped and started again from the console; the route diagram and the source of one route.
 // As the viewer: the routes listed; stopping a route from the console refused; running an operation
 // (stop()) on the route's MBean through the JMX tree refused. After each refusal the route must still be
-// Started. Screenshots of each step go to the screenshot folder.
+// Started. Screenshots go to the screenshot folder, and one of the page where a step failed.
 //
 // Every wait is on a condition (a row, a label, an alert, a result), with generous timeouts: the machine may
 // be busy. Prints one line per step and "hawtio-check: N passed, N failed"; exits 1 if any step failed.
@@ -69,9 +69,10 @@ async function logIn(page, name, secret) {
   if (!page.url().endsWith('/login')) throw new Error(`expected the login form, got ${page.url()}`);
   await page.getByLabel('Username').fill(name);
   await page.getByLabel('Password').fill(secret);
-  await Promise.all([page.waitForURL((url) => !url.pathname.endsWith('/login')),
+  // Spring Security answers the form with a redirect: to the page asked for, or to /login?error
+  await Promise.all([page.waitForURL((url) => !url.pathname.endsWith('/login') || url.searchParams.has('error')),
     page.getByRole('button', { name: 'Sign in' }).click()]);
-  if (await page.getByText('Bad credentials').count()) throw new Error(`${name} could not log in`);
+  if (new URL(page.url()).searchParams.has('error')) throw new Error(`${name} could not log in (the form says: bad credentials)`);
 }
 
 const routesTable = (page) => page.getByRole('grid', { name: 'Camel routes table' });
@@ -103,21 +104,21 @@ async function cell(page, id, header) {
   return (await routeRow(page, id).getByRole('gridcell').nth(column).innerText()).trim();
 }
 
-// Every route id of routes/ has a row; prints each with its state (`print`), or only the missing ones. Waits for the first row longer (the
-// table fills from one Jolokia answer), then a little for each of the others.
+// Every route id of routes/ has a row; prints each with its state (`print`), or only the missing ones.
+// Waits for the first row longer (the table fills from one Jolokia answer), then a little for each other.
 async function everyRouteListed(page, who, print) {
   const missing = [];
   let wait = FIRST_LOAD;
   for (const id of routes) {
     try {
       await routeRow(page, id).waitFor({ timeout: wait });
-      wait = 10_000;
       const state = await cell(page, id, 'State');
       if (print) console.log(`  route ${id}: listed, ${state}`);
     } catch (e) {
       missing.push(id);
       console.log(`  route ${id}: MISSING`);
     }
+    wait = 10_000;
   }
   if (missing.length) throw new Error(`${who} does not see ${missing.join(', ')} in the Camel routes table`);
 }
@@ -128,6 +129,10 @@ async function stateBecomes(page, id, state) {
 
 // Selects a route's row and presses the console's Stop or Start button.
 async function press(page, id, button) {
+  await routeRow(page, id).waitFor();
+  const before = await cell(page, id, 'State');
+  const expected = button === 'Stop' ? 'Started' : 'Stopped';
+  if (before !== expected) throw new Error(`${id} is ${before} before ${button} is pressed, not ${expected}`);
   await routeRow(page, id).getByRole('checkbox').check();
   await page.getByRole('button', { name: button, exact: true }).click();
 }
@@ -206,6 +211,9 @@ async function stillStarted(page, id, how) {
         ok(`viewer sees all ${routes.length} routes`);
       } },
       { title: `viewer refused when stopping ${ROUTE_TO_STOP} from the console`, run: async () => {
+        await routeRow(viewer, ROUTE_TO_STOP).waitFor();
+        const before = await cell(viewer, ROUTE_TO_STOP, 'State');
+        if (before !== 'Started') throw new Error(`${ROUTE_TO_STOP} is ${before} before the viewer tries, not Started`);
         await routeRow(viewer, ROUTE_TO_STOP).getByRole('checkbox').check();
         const stop = viewer.getByRole('button', { name: 'Stop', exact: true });
         let refusal;
@@ -214,7 +222,9 @@ async function stillStarted(page, id, how) {
         } else {
           await stop.click();
           const alert = viewer.getByRole('heading', { name: /^Danger alert:/ }).first();
-          await alert.waitFor();
+          const stopped = routeRow(viewer, ROUTE_TO_STOP).getByRole('gridcell', { name: 'Stopped', exact: true });
+          await alert.or(stopped).first().waitFor();
+          if (await stopped.count()) throw new Error(`the viewer stopped ${ROUTE_TO_STOP} from the console`);
           refusal = `Hawtio says "${(await alert.innerText()).replace(/^Danger alert:\s*/, '').trim()}"`;
         }
         await viewer.screenshot({ path: `${shots}/hawtio-viewer-stop.png`, fullPage: true });
@@ -225,8 +235,12 @@ async function stillStarted(page, id, how) {
         await viewer.getByRole('navigation', { name: 'Global' }).getByRole('link', { name: 'JMX', exact: true }).click();
         await viewer.getByRole('tree').waitFor({ timeout: FIRST_LOAD });
         await viewer.getByRole('main').getByRole('searchbox').first().fill(ROUTE_TO_STOP);
-        await viewer.getByRole('tree').getByRole('button', { name: ROUTE_TO_STOP, exact: true }).first().click();
+        // the route's node under a "routes" folder (other MBeans may carry the same name)
+        await viewer.getByRole('tree').getByRole('treeitem')
+          .filter({ has: viewer.getByRole('button', { name: 'routes', exact: true }) })
+          .getByRole('button', { name: ROUTE_TO_STOP, exact: true }).first().click();
         await viewer.getByRole('heading', { name: ROUTE_TO_STOP, exact: true }).waitFor();
+        await viewer.getByText(`type=routes,name="${ROUTE_TO_STOP}"`).waitFor(); // the MBean's name, shown under it
         await viewer.getByRole('navigation', { name: 'MBean Nav' }).getByRole('link', { name: 'Operations' }).click();
         const operation = viewer.getByRole('list', { name: 'operation list' }).getByRole('listitem')
           .filter({ has: viewer.getByText('stop()', { exact: true }) });
