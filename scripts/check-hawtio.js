@@ -9,7 +9,7 @@
 // Started. Screenshots go to the screenshot folder, and one of the page where a step failed.
 //
 // Every wait is on a condition (a row, a label, an alert, a result), with generous timeouts: the machine may
-// be busy. Prints one line per step and "hawtio-check: N passed, N failed"; exits 1 if any step failed.
+// be busy. Prints one line per step and "hawtio-check: N of M steps passed"; exits 1 if any step failed.
 // Usage: INGESTOR_SECURITY_PASSWORD=... INGESTOR_SECURITY_VIEWER_PASSWORD=... \
 //   node check-hawtio.js <base url> <admin user> <screenshot dir> <route id>...
 // (the passwords come from the environment, never the command line, which other users of the machine can read)
@@ -268,6 +268,6 @@ async function stillStarted(page, id, how) {
   } finally {
     await browser.close();
   }
-  console.log(`hawtio-check: ${passed} passed, ${failed} failed`);
+  console.log(`hawtio-check: ${passed} of ${passed + failed} steps passed`);
   process.exit(failed ? 1 : 0);
 })();
