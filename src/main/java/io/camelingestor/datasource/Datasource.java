@@ -37,6 +37,37 @@ public record Datasource(
         credentials = credentials == null ? Map.of() : Map.copyOf(credentials);
     }
 
+    /**
+     * The kind of a device of the original's device tables: its types become the kinds of the HTTP sources that
+     * fetch them ({@code energy} → {@code tago}, {@code weather} → {@code airbeld}, {@code pv} →
+     * {@code fusionsolar}, {@code dairy} → {@code file}); a device without type but with a token is a Tago meter.
+     */
+    public static String kindOfOriginalType(String type, boolean hasToken) {
+        if (type == null) {
+            return hasToken ? "tago" : "unknown";
+        }
+        String lower = type.toLowerCase(java.util.Locale.ROOT);
+        return switch (lower) {
+            case "energy" -> "tago";
+            case "weather" -> "airbeld";
+            case "pv" -> "fusionsolar";
+            case "dairy" -> "file";
+            default -> lower;
+        };
+    }
+
+    /** The environment variable that holds the token of a device whose token the original stored. */
+    public static String tokenVariable(String kind, String externalId) {
+        return kind.toUpperCase(java.util.Locale.ROOT) + "_TOKEN_"
+                + externalId.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+    }
+
+    /** A metadata key of the original that holds a secret (never copied here). */
+    public static boolean isSecretKey(String key) {
+        String lower = key.toLowerCase(java.util.Locale.ROOT);
+        return lower.contains("token") || lower.contains("password") || lower.contains("secret");
+    }
+
     /** Whether files of this dataset with this name are this datasource's. */
     public boolean owns(String fileName, String dataset) {
         if (filePattern == null && fileDataset == null) {

@@ -39,9 +39,6 @@ public class DeviceCsvImport implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(DeviceCsvImport.class);
 
-    private static final Map<String, String> KIND_OF_TYPE =
-            Map.of("energy", "tago", "weather", "airbeld", "pv", "fusionsolar", "dairy", "file");
-
     private final JdbcTemplate jdbc;
     private final DatasourceRegistry registry;
     private final String csv;
@@ -96,13 +93,10 @@ public class DeviceCsvImport implements ApplicationRunner {
                 if (value(record, columns, "device_name") != null) {
                     metadata.put("name", value(record, columns, "device_name"));
                 }
-                String kind = type == null
-                        ? (columns.containsKey("device_token") ? "tago" : "unknown")
-                        : KIND_OF_TYPE.getOrDefault(type.toLowerCase(Locale.ROOT), type.toLowerCase(Locale.ROOT));
+                String kind = Datasource.kindOfOriginalType(type, columns.containsKey("device_token"));
                 Map<String, String> credentials = new LinkedHashMap<>();
                 if (value(record, columns, "device_token") != null || hadToken) {
-                    String env = kind.toUpperCase(Locale.ROOT) + "_TOKEN_"
-                            + id.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+                    String env = Datasource.tokenVariable(kind, id);
                     credentials.put("token", env);
                     log.warn("Device {}: its token is not stored here; set the environment variable {} to it", id, env);
                 }
@@ -145,8 +139,7 @@ public class DeviceCsvImport implements ApplicationRunner {
         if (text != null && !text.isBlank()) {
             try {
                 json.readTree(text).fields().forEachRemaining(f -> {
-                    String key = f.getKey().toLowerCase(Locale.ROOT);
-                    if (key.contains("token") || key.contains("password") || key.contains("secret")) {
+                    if (Datasource.isSecretKey(f.getKey())) {
                         hadToken = true; // a secret: never copied
                     } else {
                         metadata.put(f.getKey(), json.convertValue(f.getValue(), Object.class));
