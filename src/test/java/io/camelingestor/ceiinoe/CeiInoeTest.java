@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * Base of the tests of a CEI-InOE takeover: one context of its own (data folder, database) whose mappings folder
@@ -25,6 +26,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * project's, and whose datasource registry ({@code conf/datasources.yaml}) is the one below. WireMock on loopback
  * stands in for Airbeld.
  */
+// the original's variable names, as a CEI-InOE deployment sets them (CeiInoeSettings maps them): in-lined
+// properties are in the environment before the EnvironmentPostProcessors run (dynamic ones come later)
+@TestPropertySource(properties = {"MAPPINGS_DIR=target/it-ceiinoe/mappings", "CONF_DIR=target/it-ceiinoe/conf"})
 abstract class CeiInoeTest extends IngestorIntegrationTest {
 
     /** The snapshot of the original repository, beside the project (CI has it there too). */
@@ -95,8 +99,6 @@ abstract class CeiInoeTest extends IngestorIntegrationTest {
         String url = "http://127.0.0.1:" + API.port();
         // a context of its own needs a database of its own (PostgreSQL locks its data directory)
         registry.add("ingestor.data-dir", DATA_DIR::toString);
-        registry.add("ingestor.mappings-dir", MAPPINGS::toString);
-        registry.add("ingestor.conf-dir", CONF::toString);
         registry.add("ingestor.sources.initial-delay", () -> "86400000");
         registry.add("ingestor.http.redelivery-delay", () -> "100");
         registry.add("AIRBELD_API_URL", () -> url + "/airbeld/api/v1");

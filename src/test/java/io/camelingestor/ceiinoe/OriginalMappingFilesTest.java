@@ -33,6 +33,7 @@ class OriginalMappingFilesTest extends CeiInoeTest {
         assertThat(originals).contains("energy_hourly", "energy_daily", "environmental_metrics", "dairy_production");
         mappings.refreshAll();
 
+        assertThat(properties.mappingsDir()).isEqualTo(MAPPINGS.toAbsolutePath()); // MAPPINGS_DIR
         assertThat(mappings.errors()).isEmpty();
         assertThat(mappings.names()).containsAll(originals).contains("wiki_energy_hourly");
         // for (1) a file's bytes are the original's: nothing was rewritten on the way
