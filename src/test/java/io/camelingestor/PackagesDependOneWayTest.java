@@ -9,7 +9,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packages follow the data flow and depend one way: core, coercion, dataset model, batch ledger, the ingest
+ * The packages follow the data flow and depend one way: core, coercion, dataset model, datasource registry,
+ * batch ledger, the ingest
  * stages, the sources, then the web API and operations. A lower package never imports a higher one.
  */
 class PackagesDependOneWayTest {
@@ -33,6 +34,8 @@ class PackagesDependOneWayTest {
                 .definedBy("io.camelingestor.coerce..")
                 .layer("dataset")
                 .definedBy("io.camelingestor.dataset..")
+                .layer("datasource")
+                .definedBy("io.camelingestor.datasource..")
                 .layer("batch")
                 .definedBy("io.camelingestor.batch..")
                 .layer("read")
@@ -74,12 +77,26 @@ class PackagesDependOneWayTest {
                 .whereLayer("batch")
                 .mayOnlyBeAccessedByLayers(
                         "read", "transform", "stage", "load", "reject", "ingest", "source", "web", "ops")
-                .whereLayer("dataset")
+                .whereLayer("datasource")
                 .mayOnlyBeAccessedByLayers(
                         "batch", "read", "transform", "stage", "load", "reject", "ingest", "source", "web", "ops")
+                .whereLayer("dataset")
+                .mayOnlyBeAccessedByLayers(
+                        "datasource",
+                        "batch",
+                        "read",
+                        "transform",
+                        "stage",
+                        "load",
+                        "reject",
+                        "ingest",
+                        "source",
+                        "web",
+                        "ops")
                 .whereLayer("coerce")
                 .mayOnlyBeAccessedByLayers(
                         "dataset",
+                        "datasource",
                         "batch",
                         "read",
                         "transform",

@@ -28,7 +28,7 @@ public class BatchQueries {
     private static final String BATCH_COLUMNS =
             """
             id, source_id AS "sourceId", dataset, input_id AS "inputId", source_uri AS "sourceUri",
-            device_id AS "deviceId", content_type AS "contentType", status, rows_total AS "rowsTotal",
+            device_id AS "deviceId", granularity, content_type AS "contentType", status, rows_total AS "rowsTotal",
             rows_valid AS "rowsValid", rows_invalid AS "rowsInvalid", rows_loaded AS "rowsLoaded",
             quality_score AS "qualityScore", error, duplicate_of AS "duplicateOf", node_id AS "nodeId",
             started_at AS "startedAt", finished_at AS "finishedAt\"""";

@@ -7,6 +7,7 @@ import io.camelingestor.core.Envelope;
 import io.camelingestor.core.IngestorProperties;
 import io.camelingestor.core.StageResult;
 import io.camelingestor.dataset.SqlIdentifiers;
+import io.camelingestor.datasource.DatasourceRegistry;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Timestamp;
@@ -51,13 +52,16 @@ public class BatchStore {
     private final ObjectMapper json;
     private final String nodeId;
     private final ApplicationEventPublisher events;
+    private final DatasourceRegistry datasources;
 
     public BatchStore(
             JdbcTemplate jdbc,
             TransactionTemplate tx,
             ObjectMapper json,
             IngestorProperties properties,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events,
+            DatasourceRegistry datasources) {
+        this.datasources = datasources;
         this.jdbc = jdbc;
         this.tx = tx;
         this.json = json;
@@ -92,12 +96,14 @@ public class BatchStore {
         String status = original.isPresent() ? "DUPLICATE" : "RUNNING";
         Timestamp finished = original.isPresent() ? Timestamp.from(started) : null; // a duplicate ends here
         Integer none = original.isPresent() ? 0 : null; // ... having read, staged and loaded nothing
+        // the batch references its datasource: a device the registry does not know is registered as unknown
+        datasources.ensure(envelope.deviceId(), envelope.sourceId());
         jdbc.update(
                 """
                 INSERT INTO ingest_batch (id, source_id, dataset, input_id, sha256, source_uri, device_id, content_type,
                                           status, duplicate_of, node_id, metadata, started_at, finished_at,
-                                          rows_total, rows_valid, rows_invalid, rows_loaded)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)
+                                          rows_total, rows_valid, rows_invalid, rows_loaded, granularity)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 id,
                 envelope.sourceId(),
@@ -116,7 +122,8 @@ public class BatchStore {
                 none,
                 none,
                 none,
-                none);
+                none,
+                envelope.granularity());
         if (!original.isPresent()) {
             // an earlier attempt at the same input on this node that never finished (its dead letter could
             // not be written, say, with the database down) is superseded by this one

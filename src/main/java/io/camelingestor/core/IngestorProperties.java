@@ -2,6 +2,7 @@ package io.camelingestor.core;
 
 import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -15,6 +16,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     ones
  * @param nodeId names this replica in {@code ingest_batch.node_id}; a restart resolves the batches
  *     this node left RUNNING
+ * @param watchDir the folder whose files find their dataset by their header (CEI-InOE's {@code WATCH_DIR});
+ *     default {@code <data-dir>/inbound/auto}
+ * @param processedDir where ingested files go, per dataset and day; default {@code <data-dir>/processed}
+ * @param rejectedDir where rejected files go, per dataset; default {@code <data-dir>/rejected}
  */
 @ConfigurationProperties("ingestor")
 public record IngestorProperties(
@@ -22,28 +27,46 @@ public record IngestorProperties(
         @DefaultValue("./routes") Path routesDir,
         @DefaultValue("./mappings") Path mappingsDir,
         @DefaultValue("./sql") Path sqlDir,
-        String nodeId) {
+        String nodeId,
+        Path watchDir,
+        Path processedDir,
+        Path rejectedDir) {
 
+    @ConstructorBinding
     public IngestorProperties {
         dataDir = dataDir.toAbsolutePath().normalize();
         routesDir = routesDir.toAbsolutePath().normalize();
         mappingsDir = mappingsDir.toAbsolutePath().normalize();
         sqlDir = sqlDir.toAbsolutePath().normalize();
+        watchDir = (watchDir == null ? dataDir.resolve("inbound").resolve("auto") : watchDir)
+                .toAbsolutePath()
+                .normalize();
+        processedDir = (processedDir == null ? dataDir.resolve("processed") : processedDir)
+                .toAbsolutePath()
+                .normalize();
+        rejectedDir = (rejectedDir == null ? dataDir.resolve("rejected") : rejectedDir)
+                .toAbsolutePath()
+                .normalize();
         if (nodeId == null || nodeId.isBlank()) {
             nodeId = defaultNodeId();
         }
     }
 
+    public IngestorProperties(Path dataDir, Path routesDir, Path mappingsDir, String nodeId) {
+        this(dataDir, routesDir, mappingsDir, nodeId, null, null, null);
+    }
+
+    /** The inbound folder of a dataset; that of {@code auto} is {@link #watchDir}. */
     public Path inbound(String dataset) {
-        return dataDir.resolve("inbound").resolve(dataset);
+        return "auto".equals(dataset) ? watchDir : dataDir.resolve("inbound").resolve(dataset);
     }
 
     public Path rejected(String dataset) {
-        return dataDir.resolve("rejected").resolve(dataset);
+        return rejectedDir.resolve(dataset);
     }
 
     public Path processed(String dataset) {
-        return dataDir.resolve("processed").resolve(dataset);
+        return processedDir.resolve(dataset);
     }
 
     private static String defaultNodeId() {

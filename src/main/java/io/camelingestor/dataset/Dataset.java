@@ -37,9 +37,22 @@ public record Dataset(String name, Mapping mapping, TargetTable target, Coercer 
         return target.has(DEVICE_ID) && !mapping.columns().containsValue(DEVICE_ID);
     }
 
-    /** The device id the mapping's {@code device_id_from_filename} finds in a file name, or null. */
+    /**
+     * The original's rule for energy files: the meter's id starts the file name ({@code <id>-hourly.csv}). It
+     * applies to a mapping into an energy table that names no {@code device_id_from_filename} of its own.
+     */
+    public static final java.util.regex.Pattern ORIGINAL_ENERGY_FILE_NAME =
+            java.util.regex.Pattern.compile("^([a-f0-9]{20,})-");
+
+    /**
+     * The device id the mapping's {@code device_id_from_filename} (for an energy table without one: the
+     * original's {@link #ORIGINAL_ENERGY_FILE_NAME}) finds in a file name, or null.
+     */
     public String deviceIdFromFileName(String fileName) {
         var pattern = mapping.source().deviceIdFromFilename();
+        if (pattern == null && target.name().startsWith("fact_energy_")) {
+            pattern = ORIGINAL_ENERGY_FILE_NAME;
+        }
         if (pattern == null) {
             return null;
         }

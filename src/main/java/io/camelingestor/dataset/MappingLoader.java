@@ -40,6 +40,11 @@ public final class MappingLoader {
     private static final Pattern MAPPING_NAME = Pattern.compile("[a-z0-9_]+");
     /** The original ingestor keyed rows on its datasource table's id; here the device's external id is the key. */
     private static final String LEGACY_DEVICE_KEY = "datasource_id";
+    /**
+     * The original's wiki keys its example on {@code [source_batch_id, ts]}: rows of one input never overwrite
+     * each other's, while another device's rows stay apart. Here the device keeps them apart: read as device_id.
+     */
+    private static final String WIKI_BATCH_KEY = "source_batch_id";
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -194,11 +199,11 @@ public final class MappingLoader {
             }
             for (String column : columns) {
                 String id = identifier(column, key);
-                if (LEGACY_DEVICE_KEY.equals(id)) {
+                if (LEGACY_DEVICE_KEY.equals(id) || WIKI_BATCH_KEY.equals(id)) {
                     log.info(
                             "{}: '{}' in {} is read as device_id (the device's external id keys rows here)",
                             file.getFileName(),
-                            LEGACY_DEVICE_KEY,
+                            id,
                             key);
                     id = "device_id";
                 }

@@ -143,14 +143,14 @@ public class MappingRegistry {
         }
     }
 
-    private Dataset check(String name, Mapping mapping) throws MappingException {
-        Path file = mapping.file();
-        TargetTable target = catalog.describe(mapping.targetTable())
+    private Dataset check(String name, Mapping given) throws MappingException {
+        Path file = given.file();
+        TargetTable target = catalog.describe(given.targetTable())
                 .orElseThrow(() -> new MappingException(
                         file,
                         null,
                         "target_table",
-                        "table '" + mapping.targetTable() + "' does not exist (add it with a migration)"));
+                        "table '" + given.targetTable() + "' does not exist (add it with a migration)"));
         if (!target.has("batch_id")) {
             throw new MappingException(
                     file,
@@ -159,6 +159,7 @@ public class MappingRegistry {
                     "table '" + target.name()
                             + "' needs a batch_id uuid column: every loaded row names the batch that wrote it");
         }
+        Mapping mapping = keyedPerDevice(given, target);
         List<String> missing = new ArrayList<>();
         mapping.columns().values().stream().filter(c -> !target.has(c)).forEach(missing::add);
         mapping.conflict().onColumns().stream()
@@ -227,6 +228,42 @@ public class MappingRegistry {
             }
         }
         return dataset;
+    }
+
+    /**
+     * The device is always part of a dataset's key: {@code on_columns} that leave it out (the original's
+     * {@code [timestamp]}, {@code [production_date]}) are keyed per device, so two devices never overwrite
+     * each other's rows.
+     */
+    private static Mapping keyedPerDevice(Mapping mapping, TargetTable target) {
+        Mapping.Conflict conflict = mapping.conflict();
+        if (!target.has(Dataset.DEVICE_ID)
+                || conflict.onColumns().isEmpty()
+                || conflict.onColumns().contains(Dataset.DEVICE_ID)) {
+            return mapping;
+        }
+        List<String> on = new ArrayList<>();
+        on.add(Dataset.DEVICE_ID);
+        on.addAll(conflict.onColumns());
+        log.info("{}: on_columns {} keyed per device as {}", mapping.file().getFileName(), conflict.onColumns(), on);
+        return new Mapping(
+                mapping.file(),
+                mapping.dataset(),
+                mapping.granularity(),
+                mapping.columns(),
+                mapping.coercions(),
+                mapping.required(),
+                mapping.constraints(),
+                new Mapping.Conflict(
+                        conflict.strategy(),
+                        on,
+                        conflict.updateColumns().stream()
+                                .filter(c -> !Dataset.DEVICE_ID.equals(c))
+                                .toList()),
+                mapping.targetTable(),
+                mapping.stagingTable(),
+                mapping.source(),
+                mapping.minValidRatio());
     }
 
     private Path fileOf(String name) {

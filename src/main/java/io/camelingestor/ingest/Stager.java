@@ -83,6 +83,17 @@ public class Stager {
         Dataset dataset = exchange.getProperty(Dataset.PROPERTY, Dataset.class);
         UUID batchId = exchange.getProperty(BatchStore.BATCH_ID, UUID.class);
         Instant started = Instant.now();
+        if (dataset.deviceIdFromEnvelope()
+                && envelope.deviceId() == null
+                && envelope.metadata().containsKey("fileName")) {
+            // never a silent NULL device: two devices' files would overwrite each other's rows
+            throw new InputRejectedException(
+                    "no device for this file: table " + dataset.target().name() + " keeps rows per device, and"
+                            + " neither the file name (mapping source.device_id_from_filename) nor the datasource"
+                            + " registry (conf/datasources.yaml, a datasource with files: {pattern, dataset}) names"
+                            + " one for '" + envelope.metadata().get("fileName") + "' (dataset " + dataset.name() + ")",
+                    Map.of("fileName", envelope.metadata().get("fileName"), "dataset", dataset.name()));
+        }
         InputCoercer coercer = coercerFor(envelope, dataset);
         abandonLoad(exchange); // of an attempt that failed before this redelivery
         ConcurrentLoad load = loader.begin(envelope, dataset, batchId);

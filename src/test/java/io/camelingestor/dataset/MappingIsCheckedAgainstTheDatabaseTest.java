@@ -52,10 +52,20 @@ class MappingIsCheckedAgainstTheDatabaseTest extends IngestorIntegrationTest {
 
     @Test
     void onColumnsWithoutAUniqueKey() throws Exception {
-        assertThat(load(VALID.replace("on_columns: [device_id, ts]", "on_columns: [ts]"))
+        assertThat(load(VALID.replace("on_columns: [device_id, ts]", "on_columns: [device_id, energy_kwh]"))
                         .errors()
                         .get("m"))
-                .isEqualTo("m.yaml, key 'on_columns': table 'fact_energy_hourly' has no unique key on (ts)");
+                .isEqualTo(
+                        "m.yaml, key 'on_columns': table 'fact_energy_hourly' has no unique key on (device_id, energy_kwh)");
+    }
+
+    @Test
+    void onColumnsThatLeaveTheDeviceOutAreKeyedPerDevice() throws Exception {
+        MappingRegistry registry = load(VALID.replace("on_columns: [device_id, ts]", "on_columns: [ts]"));
+
+        assertThat(registry.errors()).isEmpty();
+        assertThat(registry.find("m").orElseThrow().mapping().conflict().onColumns())
+                .containsExactly("device_id", "ts");
     }
 
     @Test
@@ -68,6 +78,6 @@ class MappingIsCheckedAgainstTheDatabaseTest extends IngestorIntegrationTest {
 
     private MappingRegistry load(String yaml) throws Exception {
         Files.writeString(dir.resolve("m.yaml"), yaml);
-        return new MappingRegistry(new IngestorProperties(dir, dir, dir, dir, "test"), catalog);
+        return new MappingRegistry(new IngestorProperties(dir, dir, dir, dir, "test", null, null, null), catalog);
     }
 }

@@ -290,7 +290,9 @@ public class BatchLoader {
                 sql.append("\nON CONFLICT (")
                         .append(SqlIdentifiers.quoteAll(conflict.onColumns()))
                         .append(") DO NOTHING");
-            case FAIL, APPEND -> {} // a unique violation rejects the input
+            // as the original: rows that conflict with existing ones (on any unique key) are skipped
+            case APPEND -> sql.append("\nON CONFLICT DO NOTHING");
+            case FAIL -> {} // a unique violation rejects the input
         }
         return sql.toString();
     }

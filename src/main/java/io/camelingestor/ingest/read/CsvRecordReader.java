@@ -111,7 +111,7 @@ public final class CsvRecordReader {
 
     /** The delimiter seen most often outside quotes on the first non-blank line. */
     static char detectDelimiter(String text) {
-        int comma = 0, semicolon = 0, tab = 0;
+        int comma = 0, semicolon = 0, tab = 0, pipe = 0;
         boolean quoted = false, seenContent = false;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -127,17 +127,20 @@ public final class CsvRecordReader {
                     case ',' -> comma++;
                     case ';' -> semicolon++;
                     case '\t' -> tab++;
+                    case '|' -> pipe++;
                     default -> {}
                 }
             }
         }
-        if (semicolon > comma && semicolon >= tab) {
+        // ties go to the earlier of , ; tab |, as before '|' was counted
+        int best = Math.max(Math.max(comma, semicolon), Math.max(tab, pipe));
+        if (best == 0 || comma == best) {
+            return ',';
+        }
+        if (semicolon == best) {
             return ';';
         }
-        if (tab > comma && tab > semicolon) {
-            return '\t';
-        }
-        return ',';
+        return tab == best ? '\t' : '|';
     }
 
     private static final class CsvStream implements RecordStream {

@@ -1,7 +1,10 @@
 package io.camelingestor.source.file;
 
 import io.camelingestor.core.Envelope;
+import io.camelingestor.core.IngestorProperties;
+import io.camelingestor.dataset.Dataset;
 import io.camelingestor.dataset.MappingRegistry;
+import io.camelingestor.datasource.DatasourceRegistry;
 import io.camelingestor.ingest.read.DatasetDetector;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,10 +26,18 @@ public class FileEnvelopes {
 
     private final MappingRegistry mappings;
     private final DatasetDetector detector;
+    private final DatasourceRegistry datasources;
+    private final IngestorProperties properties;
 
-    public FileEnvelopes(MappingRegistry mappings, DatasetDetector detector) {
+    public FileEnvelopes(
+            MappingRegistry mappings,
+            DatasetDetector detector,
+            DatasourceRegistry datasources,
+            IngestorProperties properties) {
+        this.properties = properties;
         this.mappings = mappings;
         this.detector = detector;
+        this.datasources = datasources;
     }
 
     /**
@@ -55,6 +66,7 @@ public class FileEnvelopes {
             }
         }
         var mapping = mappings.find(dataset);
+        String device = deviceOf(name, dataset, mapping.orElse(null), metadata);
         return new Envelope(
                 sourceId,
                 name + ":" + sha256,
@@ -62,10 +74,43 @@ public class FileEnvelopes {
                 Instant.now(),
                 contentType,
                 dataset,
-                mapping.map(d -> d.deviceIdFromFileName(name)).orElse(null),
+                device,
                 mapping.map(d -> d.mapping().granularity()).orElse(null),
                 sha256,
                 metadata);
+    }
+
+    /**
+     * The file's device, as the original found it: from the file name (the mapping's
+     * {@code device_id_from_filename}, for energy files the original's {@code <id>-...} rule), else the
+     * datasource the registry assigns to the file ({@code files:} pattern and/or dataset), else none (the
+     * stage then rejects a file whose table is keyed by device). {@code metadata.deviceFrom} says which.
+     */
+    private String deviceOf(String name, String dataset, Dataset mapping, Map<String, Object> metadata) {
+        String device = mapping == null ? null : mapping.deviceIdFromFileName(name);
+        if (device != null) {
+            metadata.put("deviceFrom", "file name");
+            return device;
+        }
+        var owner = datasources.forFile(name, dataset);
+        if (owner.isPresent()) {
+            metadata.put("deviceFrom", "registry");
+            return owner.get().externalId();
+        }
+        return null;
+    }
+
+    /**
+     * Where an ingested file goes: {@code <processed-dir>/<dataset>/<yyyy-MM-dd>/<name>}, absolute, so that it
+     * does not depend on where the inbound folder is (the file source's {@code move}).
+     */
+    public String archivePath(Envelope envelope) {
+        String name = Path.of(envelope.sourceUri()).getFileName().toString();
+        return properties
+                .processed(envelope.dataset())
+                .resolve(java.time.LocalDate.now().toString())
+                .resolve(name)
+                .toString();
     }
 
     static String contentType(String fileName) {

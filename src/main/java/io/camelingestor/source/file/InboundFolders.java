@@ -36,9 +36,12 @@ class InboundFolders {
         Files.createDirectories(properties.rejected(DatasetDetector.AUTO));
         Path inbound = properties.dataDir().resolve("inbound");
         log.info(
-                "Drop files into {}/<dataset>/ (datasets: {}), or into auto/ to detect the dataset from the header;"
-                        + " results go to processed/ and rejected/ beside it",
+                "Drop files into {}/<dataset>/ (datasets: {}), or into {} to detect the dataset from the header;"
+                        + " results go to {} and {}",
                 inbound,
-                String.join(", ", mappings.names()));
+                String.join(", ", mappings.names()),
+                properties.watchDir(),
+                properties.processedDir(),
+                properties.rejectedDir());
     }
 }

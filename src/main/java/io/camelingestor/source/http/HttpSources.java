@@ -3,6 +3,7 @@ package io.camelingestor.source.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.camelingestor.datasource.DatasourceRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -66,10 +67,12 @@ public class HttpSources implements CamelContextConfiguration {
     private final Map<String, Semaphore> running = new ConcurrentHashMap<>();
     private final CircuitBreakerRegistry circuits;
     private CamelContext camel;
+    private final DatasourceRegistry datasources;
 
-    public HttpSources(Environment environment, JdbcTemplate jdbc) {
+    public HttpSources(Environment environment, JdbcTemplate jdbc, DatasourceRegistry datasources) {
         this.environment = environment;
         this.jdbc = jdbc;
+        this.datasources = datasources;
         // a run is a call: after `failed-runs` failed runs in a row the circuit opens and scheduled runs are
         // skipped for `open-for`; then one run is let through (half open): success closes it, failure reopens
         int failedRuns = environment.getProperty("ingestor.http.circuit.failed-runs", Integer.class, 3);
@@ -214,13 +217,14 @@ public class HttpSources implements CamelContextConfiguration {
             return "disabled";
         }
         List<String> missing = new ArrayList<>();
+        boolean registered = !datasources.ofKind(kindOf(spec)).isEmpty();
         for (String name : spec.requires()) {
             String value = environment.getProperty(name);
-            if (value == null || value.isBlank()) {
+            if ((value == null || value.isBlank()) && !(registered && isDeviceListSetting(name))) {
                 missing.add(name);
             }
         }
-        if (missing.isEmpty() && spec.devicesFile() != null) {
+        if (missing.isEmpty() && (spec.devicesFile() != null || registered)) {
             try {
                 devices(spec);
             } catch (MissingSettingException e) {
@@ -344,10 +348,59 @@ public class HttpSources implements CamelContextConfiguration {
     }
 
     /**
-     * The devices a source fetches for: {@code devicesFile} (YAML, {@code devices: [{id, token}]}, tokens as
-     * {@code ${ENV_NAME}} references), else the {@code devices} list, else one device without id.
+     * The devices a source fetches for: the datasource registry's datasources of the source's kind (see
+     * {@link #kindOf}), then those of the source's own settings that the registry does not list. Without
+     * registered datasources, the settings alone: {@code devicesFile}, else {@code devices}, else one device
+     * without id.
      */
     public List<Device> devices(HttpSourceSpec spec) {
+        List<Device> registered = registeredDevices(spec);
+        if (registered.isEmpty()) {
+            return configuredDevices(spec);
+        }
+        List<Device> all = new ArrayList<>(registered);
+        List<Device> configured;
+        try {
+            configured = configuredDevices(spec);
+        } catch (MissingSettingException e) {
+            configured = List.of(); // the registry's devices are enough
+        }
+        for (Device device : configured) {
+            if (!device.id().isEmpty() && registered.stream().noneMatch(r -> r.id().equals(device.id()))) {
+                all.add(device);
+            }
+        }
+        return all;
+    }
+
+    /**
+     * The hook between the HTTP sources and the datasource registry: a source's kind is its route id up to the
+     * first '.' ({@code tago.hourly} → {@code tago}, {@code airbeld}, {@code fusionsolar.daily} →
+     * {@code fusionsolar}).
+     */
+    static String kindOf(HttpSourceSpec spec) {
+        String id = spec.sourceId();
+        int dot = id.indexOf('.');
+        return dot < 0 ? id : id.substring(0, dot);
+    }
+
+    /** A setting that only lists devices ({@code AIRBELD_DEVICES}, {@code FUSIONSOLAR_STATION_CODES}). */
+    private static boolean isDeviceListSetting(String name) {
+        return name.endsWith("_DEVICES") || name.endsWith("_STATION_CODES") || name.endsWith("_DEVICES_FILE");
+    }
+
+    /** The registry's datasources of the source's kind; a token named in their credentials is read from the environment. */
+    private List<Device> registeredDevices(HttpSourceSpec spec) {
+        return datasources.ofKind(kindOf(spec)).stream()
+                .map(d -> new Device(
+                        d.externalId(),
+                        d.credentials().containsKey("token")
+                                ? resolveEnv("${" + d.credentials().get("token") + "}")
+                                : null))
+                .toList();
+    }
+
+    private List<Device> configuredDevices(HttpSourceSpec spec) {
         if (spec.devicesFile() != null) {
             Path file = Path.of(spec.devicesFile());
             if (!Files.isRegularFile(file)) {

@@ -149,6 +149,18 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
     }
 
     @Test
+    void appendSkipsRowsThatConflictWithExistingOnesAsTheOriginalDid() throws Exception {
+        // the original's append: INSERT ... ON CONFLICT DO NOTHING; the input is loaded, not rejected
+        Exchange exchange = load("append", "strategy_target", "[]");
+
+        assertThat(rows("strategy_target"))
+                .containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null", "d1|2025-01-01T01:00:00Z|3.0|new|" + batchId);
+        assertThat(exchange.getProperty("rowsLoaded", Long.class)).isEqualTo(1L);
+        assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
+                .isEqualTo("LOADED");
+    }
+
+    @Test
     void aLoadRunningBesideStagingLetsTheLastRowWinAcrossChunks() throws Exception {
         // rows 2 and 3 share a key and arrive in two chunks: the second chunk updates what the first inserted
         Exchange exchange = prepare("update", "strategy_target", "[v, note]");

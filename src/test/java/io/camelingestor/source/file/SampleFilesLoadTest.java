@@ -19,7 +19,8 @@ class SampleFilesLoadTest extends IngestorIntegrationTest {
         "energy_hourly, fact_energy_hourly, 48, 68f1fb6550bcae000b4c2501",
         "energy_daily, fact_energy_daily, 31, 68f1fb6550bcae000b4c2501",
         "environmental_metrics, environmental_metrics, 24, 1236",
-        "dairy_production, dairy_production, 14, ",
+        // the original gave dairy files the device "lelyna": conf/datasources.yaml does the same
+        "dairy_production, dairy_production, 14, lelyna",
     })
     void sampleIsLoaded(String dataset, String table, long rows, String deviceId) throws IOException {
         Path sample;
