@@ -53,7 +53,7 @@ public record IngestorProperties(
     }
 
     public IngestorProperties(Path dataDir, Path routesDir, Path mappingsDir, String nodeId) {
-        this(dataDir, routesDir, mappingsDir, nodeId, null, null, null);
+        this(dataDir, routesDir, mappingsDir, Path.of("sql"), nodeId, null, null, null);
     }
 
     /** The inbound folder of a dataset; that of {@code auto} is {@link #watchDir}. */
