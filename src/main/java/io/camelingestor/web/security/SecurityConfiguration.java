@@ -13,7 +13,6 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
@@ -42,7 +41,8 @@ class SecurityConfiguration {
                                 "/actuator/health", "/actuator/health/**", "/actuator/info", "/error")
                         .permitAll()
                         // a viewer may look at Hawtio; what it may send through Jolokia is read-only (see
-                        // JolokiaReadOnlyForViewers); Hawtio's own POSTs are Jolokia requests
+                        // JolokiaRestrictor, which Jolokia asks about each request it parses); Hawtio's own POSTs
+                        // are Jolokia requests
                         .requestMatchers(
                                 "/actuator/hawtio", "/actuator/hawtio/**", "/actuator/jolokia", "/actuator/jolokia/**")
                         .hasRole(Accounts.VIEWER)
@@ -54,14 +54,20 @@ class SecurityConfiguration {
                 .httpBasic(withDefaults())
                 // Hawtio's Jolokia POSTs carry the token from this cookie; the API is for clients sending
                 // their credentials with each request (HTTP Basic), which a cross-site form cannot do
-                .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                .csrf(csrf -> csrf.csrfTokenRepository(csrfCookie())
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
                         .ignoringRequestMatchers(
                                 request -> request.getRequestURI().startsWith("/api/")
                                         && request.getHeader("Authorization") != null))
-                .addFilterAfter(new CsrfCookieFilter(), BasicAuthenticationFilter.class)
-                .addFilterAfter(new JolokiaReadOnlyForViewers(), AuthorizationFilter.class);
+                .addFilterAfter(new CsrfCookieFilter(), BasicAuthenticationFilter.class);
         return http.build();
+    }
+
+    /** The CSRF token's cookie, readable by Hawtio's scripts, never sent along with a request from elsewhere. */
+    private static CookieCsrfTokenRepository csrfCookie() {
+        CookieCsrfTokenRepository repository = CookieCsrfTokenRepository.withHttpOnlyFalse();
+        repository.setCookieCustomizer(cookie -> cookie.sameSite("Strict"));
+        return repository;
     }
 
     /**
