@@ -2,9 +2,11 @@ package io.camelingestor.web.security;
 
 import static org.springframework.security.config.Customizer.withDefaults;
 
+import java.time.Clock;
 import java.util.regex.Pattern;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -13,6 +15,7 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
@@ -36,7 +39,20 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
+    LoginThrottle loginThrottle(LoginThrottleProperties limits) {
+        return new LoginThrottle(limits, Clock.systemUTC());
+    }
+
+    /** The throttle runs inside Spring Security's chain only, not a second time as a servlet filter of its own. */
+    @Bean
+    FilterRegistrationBean<LoginThrottle> loginThrottleNotAServletFilter(LoginThrottle throttle) {
+        FilterRegistrationBean<LoginThrottle> registration = new FilterRegistrationBean<>(throttle);
+        registration.setEnabled(false);
+        return registration;
+    }
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, LoginThrottle loginThrottle) throws Exception {
         http.authorizeHttpRequests(requests -> requests.requestMatchers(
                                 "/actuator/health", "/actuator/health/**", "/actuator/info", "/error")
                         .permitAll()
@@ -59,7 +75,9 @@ class SecurityConfiguration {
                         .ignoringRequestMatchers(
                                 request -> request.getRequestURI().startsWith("/api/")
                                         && request.getHeader("Authorization") != null))
-                .addFilterAfter(new CsrfCookieFilter(), BasicAuthenticationFilter.class);
+                .addFilterAfter(new CsrfCookieFilter(), BasicAuthenticationFilter.class)
+                // repeated wrong passwords: refused before their password is checked (LoginThrottle)
+                .addFilterBefore(loginThrottle, UsernamePasswordAuthenticationFilter.class);
         return http.build();
     }
 
