@@ -80,7 +80,8 @@ public class FileEnvelopes {
         return "csv";
     }
 
-    static String sha256(Path file) throws IOException {
+    /** The SHA-256 of a file (streaming, never following a link), as in an input id ({@code <name>:<sha256>}). */
+    public static String sha256(Path file) throws IOException {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");
