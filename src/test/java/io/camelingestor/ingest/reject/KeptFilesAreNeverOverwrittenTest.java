@@ -77,6 +77,20 @@ class KeptFilesAreNeverOverwrittenTest extends IngestorIntegrationTest {
         assertThat(Files.readString(keptSecond)).isEqualTo(second);
     }
 
+    /** Issue 10, finding 9: the FAILED report of an attempt whose dead letter was lost does not outlive the load. */
+    @Test
+    void aStaleFailedReportGoesWhenTheFileLoads() throws Exception {
+        String name = newDeviceId() + "-stale-hourly.csv";
+        Path report = Files.createDirectories(properties.rejected(DATASET)).resolve(name + ".error.json");
+        Files.writeString(report, "{\"file\":\"" + name + "\",\"status\":\"FAILED\"}");
+        drop(DATASET, name, "Date and Time,Hourly\n2025-03-01T00:00:00,1.5\n");
+        Map<String, Object> batch = awaitBatch(DATASET, name);
+        cleanUp(batch);
+        assertThat(batch).containsEntry("status", "LOADED");
+        assertThat(report).doesNotExist();
+        assertThat(processed(DATASET, name)).exists();
+    }
+
     private List<Map<String, Object>> awaitBatches(String name, int count) {
         await().atMost(INGEST_TIMEOUT)
                 .until(() -> batches(DATASET, name).size() == count
