@@ -5,6 +5,9 @@ import io.camelingestor.core.IngestorProperties;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -53,6 +58,29 @@ class EmbeddedDatabaseConfiguration {
                 .start();
         log.info("Embedded PostgreSQL 17 started on localhost:{} with data in {}", postgres.getPort(), pgdata);
         return postgres;
+    }
+
+    /**
+     * Liveness of the service includes its embedded PostgreSQL: a postmaster that died (killed, out of memory)
+     * is not started again by the pool's retries, so the process must be restarted (its next start takes the
+     * data directory over). DOWN when nothing accepts connections on the embedded database's port. In the
+     * {@code liveness} group (application.properties); with an external database there is no such bean.
+     */
+    @Bean
+    HealthIndicator embeddedDatabase(EmbeddedPostgres postgres) {
+        return () -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), postgres.getPort()), 2000);
+                return Health.up().withDetail("port", postgres.getPort()).build();
+            } catch (IOException e) {
+                return Health.down()
+                        .withDetail(
+                                "error",
+                                "the embedded PostgreSQL does not accept connections on port " + postgres.getPort()
+                                        + ": it is not running; restart the service")
+                        .build();
+            }
+        };
     }
 
     @Bean(destroyMethod = "close")

@@ -3,6 +3,7 @@ package io.camelingestor.web;
 import io.camelingestor.batch.BatchQueries;
 import io.camelingestor.core.IngestorProperties;
 import io.camelingestor.ingest.reject.KeptPayloads;
+import io.camelingestor.source.file.FileEnvelopes;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -114,9 +115,26 @@ class DeadLettersController {
                     "cannot replay",
                     "the rejected file of dead letter " + id + " is no longer in " + rejectedRoot);
         }
+        // exactly the bytes that failed: the input id is <name>:<sha256> of the file as it was read
+        String inputId = (String) letter.get("inputId");
+        int colon = inputId == null ? -1 : inputId.lastIndexOf(':');
+        if (colon < 1 || !FileEnvelopes.sha256(payload).equals(inputId.substring(colon + 1))) {
+            throw new ApiException(
+                    HttpStatus.CONFLICT,
+                    "payload changed",
+                    "the kept file " + payload.getFileName() + " of dead letter " + id
+                            + " no longer holds the bytes that failed (its SHA-256 differs from the input id's):"
+                            + " not replayed");
+        }
         String folder = sourceId.substring(FILE_SOURCE_PREFIX.length());
         Path inbound = properties.inbound(folder);
-        Path target = inbound.resolve(payload.getFileName());
+        // under its original name (a second file of the same name was kept as <stem>.1.<ext>): mappings take
+        // the device id from the name
+        String original = inputId.substring(0, colon);
+        Path target = inbound.resolve(
+                original.contains("/") || original.startsWith(".")
+                        ? payload.getFileName().toString()
+                        : original);
         if (!queries.markReplayed(id)) {
             throw new ApiException(
                     HttpStatus.CONFLICT, "already replayed", "dead letter " + id + " was replayed meanwhile");
@@ -139,6 +157,8 @@ class DeadLettersController {
             queries.unmarkReplayed(id);
             throw e;
         }
+        // its report went with it: the dead letter keeps the reason, and the new batch writes its own
+        Files.deleteIfExists(payload.resolveSibling(payload.getFileName() + ".error.json"));
         return accepted(id, letter, target.toString());
     }
 

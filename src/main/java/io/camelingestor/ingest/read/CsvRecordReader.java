@@ -16,6 +16,7 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
@@ -43,7 +44,8 @@ public final class CsvRecordReader {
      * @throws InputRejectedException for an empty file or a file without a header line
      */
     public static RecordStream open(Path file, Character delimiter, Charset encoding) throws IOException {
-        InputStream in = new BufferedInputStream(Files.newInputStream(file), SNIFF_BYTES);
+        // NOFOLLOW_LINKS: never a link, even one swapped in after InboundFileGuard looked at the file
+        InputStream in = new BufferedInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), SNIFF_BYTES);
         try {
             in.mark(SNIFF_BYTES);
             byte[] head = in.readNBytes(SNIFF_BYTES);

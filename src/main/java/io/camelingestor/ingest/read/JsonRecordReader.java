@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,7 +65,7 @@ public final class JsonRecordReader {
     public static RecordStream open(Path file, String recordsPath, List<String> expectedColumns) throws IOException {
         List<String> keys = RecordsPath.parse(recordsPath);
         String fileName = file.getFileName().toString();
-        InputStream in = Files.newInputStream(file);
+        InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS); // never a link (see CsvRecordReader)
         JsonParser parser = null;
         try {
             // Jackson buffers the stream itself and detects the encoding (and skips a BOM) from its first bytes

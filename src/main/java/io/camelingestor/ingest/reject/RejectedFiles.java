@@ -48,8 +48,13 @@ public class RejectedFiles {
         StageResult staged = exchange.getProperty(StageResult.PROPERTY, StageResult.class);
         InputRejectedException rejected = DeadLetters.rejection(failure);
 
+        // a file of the same name rejected before keeps its place: this one gets the next free name
+        String keptAs = FreeNames.in(dir, fileName);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("file", fileName);
+        if (!keptAs.equals(fileName)) {
+            report.put("keptAs", keptAs);
+        }
         report.put("dataset", envelope.dataset());
         report.put("batchId", exchange.getProperty(BatchStore.BATCH_ID));
         report.put("status", DeadLetters.statusFor(failure));
@@ -67,9 +72,9 @@ public class RejectedFiles {
         }
         report.put("sha256", envelope.sha256());
         report.put("rejectedAt", Instant.now().toString());
-        json.writeValue(dir.resolve(fileName + ".error.json").toFile(), report);
+        json.writeValue(dir.resolve(keptAs + ".error.json").toFile(), report);
 
-        exchange.setProperty(ARCHIVE_TO, "../../rejected/" + envelope.dataset() + "/" + fileName);
-        exchange.setProperty(DeadLetters.PAYLOAD_REF, dir.resolve(fileName).toString());
+        exchange.setProperty(ARCHIVE_TO, "../../rejected/" + envelope.dataset() + "/" + keptAs);
+        exchange.setProperty(DeadLetters.PAYLOAD_REF, dir.resolve(keptAs).toString());
     }
 }

@@ -91,7 +91,12 @@ public final class RecordTransformer {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("missingColumns", missingRequired.isEmpty() ? missing : missingRequired);
             details.put("expectedColumns", List.copyOf(mapping.columns().keySet()));
-            details.put("foundColumns", header);
+            // a header of a binary or hostile file can hold thousands of long "columns": the report shows a few
+            List<String> found = foundForReport(header);
+            details.put("foundColumns", found);
+            if (found.size() < header.size()) {
+                details.put("foundColumnsTotal", header.size());
+            }
             throw new InputRejectedException(
                     (missingRequired.isEmpty()
                                     ? "the header matches none of the columns of mapping '" + dataset.name() + "'"
@@ -99,7 +104,10 @@ public final class RecordTransformer {
                                             + String.join(", ", quoted(missingRequired)))
                             + "; expected "
                             + String.join(", ", quoted(mapping.columns().keySet()))
-                            + "; found " + String.join(", ", quoted(header)),
+                            + "; found " + String.join(", ", quoted(found))
+                            + (found.size() < header.size()
+                                    ? " (first " + found.size() + " of " + header.size() + ")"
+                                    : ""),
                     details);
         }
         mapping.source().skipRowsWhere().forEach((column, values) -> {
@@ -244,6 +252,16 @@ public final class RecordTransformer {
     }
 
     /** Names for a message; a binary file's "header" is cut short rather than pasted whole. */
+    /** At most {@value #MAX_REPORTED_COLUMNS} found column names of at most 100 characters, for reports and logs. */
+    static final int MAX_REPORTED_COLUMNS = 50;
+
+    static List<String> foundForReport(List<String> header) {
+        return header.stream()
+                .limit(MAX_REPORTED_COLUMNS)
+                .map(name -> name.length() > 100 ? name.substring(0, 100) + "..." : name)
+                .toList();
+    }
+
     private static List<String> quoted(java.util.Collection<String> names) {
         List<String> out = names.stream()
                 .limit(40)

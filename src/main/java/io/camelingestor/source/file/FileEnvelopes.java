@@ -9,6 +9,7 @@ import io.camelingestor.ingest.read.DatasetDetector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -100,19 +101,6 @@ public class FileEnvelopes {
         return null;
     }
 
-    /**
-     * Where an ingested file goes: {@code <processed-dir>/<dataset>/<yyyy-MM-dd>/<name>}, absolute, so that it
-     * does not depend on where the inbound folder is (the file source's {@code move}).
-     */
-    public String archivePath(Envelope envelope) {
-        String name = Path.of(envelope.sourceUri()).getFileName().toString();
-        return properties
-                .processed(envelope.dataset())
-                .resolve(java.time.LocalDate.now().toString())
-                .resolve(name)
-                .toString();
-    }
-
     static String contentType(String fileName) {
         String lower = fileName.toLowerCase(Locale.ROOT);
         if (lower.endsWith(".xlsx")) {
@@ -124,14 +112,16 @@ public class FileEnvelopes {
         return "csv";
     }
 
-    static String sha256(Path file) throws IOException {
+    /** The SHA-256 of a file (streaming, never following a link), as in an input id ({@code <name>:<sha256>}). */
+    public static String sha256(Path file) throws IOException {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+        // NOFOLLOW_LINKS: a file swapped for a link after InboundFileGuard looked at it is still not followed
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), digest)) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(digest.digest());

@@ -2,9 +2,11 @@ package io.camelingestor.web.security;
 
 import static org.springframework.security.config.Customizer.withDefaults;
 
+import java.time.Clock;
 import java.util.regex.Pattern;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -13,7 +15,7 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
@@ -37,12 +39,26 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
+    LoginThrottle loginThrottle(LoginThrottleProperties limits) {
+        return new LoginThrottle(limits, Clock.systemUTC());
+    }
+
+    /** The throttle runs inside Spring Security's chain only, not a second time as a servlet filter of its own. */
+    @Bean
+    FilterRegistrationBean<LoginThrottle> loginThrottleNotAServletFilter(LoginThrottle throttle) {
+        FilterRegistrationBean<LoginThrottle> registration = new FilterRegistrationBean<>(throttle);
+        registration.setEnabled(false);
+        return registration;
+    }
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, LoginThrottle loginThrottle) throws Exception {
         http.authorizeHttpRequests(requests -> requests.requestMatchers(
                                 "/actuator/health", "/actuator/health/**", "/actuator/info", "/error")
                         .permitAll()
                         // a viewer may look at Hawtio; what it may send through Jolokia is read-only (see
-                        // JolokiaReadOnlyForViewers); Hawtio's own POSTs are Jolokia requests
+                        // JolokiaRestrictor, which Jolokia asks about each request it parses); Hawtio's own POSTs
+                        // are Jolokia requests
                         .requestMatchers(
                                 "/actuator/hawtio", "/actuator/hawtio/**", "/actuator/jolokia", "/actuator/jolokia/**")
                         .hasRole(Accounts.VIEWER)
@@ -54,14 +70,22 @@ class SecurityConfiguration {
                 .httpBasic(withDefaults())
                 // Hawtio's Jolokia POSTs carry the token from this cookie; the API is for clients sending
                 // their credentials with each request (HTTP Basic), which a cross-site form cannot do
-                .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                .csrf(csrf -> csrf.csrfTokenRepository(csrfCookie())
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
                         .ignoringRequestMatchers(
                                 request -> request.getRequestURI().startsWith("/api/")
                                         && request.getHeader("Authorization") != null))
                 .addFilterAfter(new CsrfCookieFilter(), BasicAuthenticationFilter.class)
-                .addFilterAfter(new JolokiaReadOnlyForViewers(), AuthorizationFilter.class);
+                // repeated wrong passwords: refused before their password is checked (LoginThrottle)
+                .addFilterBefore(loginThrottle, UsernamePasswordAuthenticationFilter.class);
         return http.build();
+    }
+
+    /** The CSRF token's cookie, readable by Hawtio's scripts, never sent along with a request from elsewhere. */
+    private static CookieCsrfTokenRepository csrfCookie() {
+        CookieCsrfTokenRepository repository = CookieCsrfTokenRepository.withHttpOnlyFalse();
+        repository.setCookieCustomizer(cookie -> cookie.sameSite("Strict"));
+        return repository;
     }
 
     /**

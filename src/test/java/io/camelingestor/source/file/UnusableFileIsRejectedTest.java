@@ -27,6 +27,22 @@ class UnusableFileIsRejectedTest extends IngestorIntegrationTest {
         assertThat(report.at("/details/foundColumns").toString()).isEqualTo("[\"Date and Time\",\"Energy\"]");
     }
 
+    /** Issue 10 (low): a header of thousands of columns is not copied whole into the report. */
+    @Test
+    void aHugeHeaderIsCutInTheReport() throws Exception {
+        String name = newDeviceId() + "-wide-hourly.csv";
+        String header = java.util.stream.IntStream.range(0, 3000)
+                .mapToObj(i -> "column-" + i + "-" + "x".repeat(150))
+                .collect(java.util.stream.Collectors.joining(","));
+        drop("energy_hourly", name, header + "\n" + "1,".repeat(2999) + "1\n");
+
+        JsonNode report = rejectedWithReport("energy_hourly", name, "the header lacks required column(s)");
+        assertThat(report.at("/details/foundColumns").size()).isEqualTo(50);
+        assertThat(report.at("/details/foundColumnsTotal").asInt()).isEqualTo(3000);
+        assertThat(report.at("/details/foundColumns/0").asText()).hasSizeLessThanOrEqualTo(103);
+        assertThat(report.toString()).doesNotContain("column-2999");
+    }
+
     @Test
     void emptyFile() throws Exception {
         String name = newDeviceId() + "-empty-hourly.csv";
