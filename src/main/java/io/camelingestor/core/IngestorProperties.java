@@ -52,8 +52,9 @@ public record IngestorProperties(
         }
     }
 
-    public IngestorProperties(Path dataDir, Path routesDir, Path mappingsDir, String nodeId) {
-        this(dataDir, routesDir, mappingsDir, Path.of("sql"), nodeId, null, null, null);
+    /** The folders under the data folder, as when only the main folders are set. */
+    public IngestorProperties(Path dataDir, Path routesDir, Path mappingsDir, Path sqlDir, String nodeId) {
+        this(dataDir, routesDir, mappingsDir, sqlDir, nodeId, null, null, null);
     }
 
     /** The inbound folder of a dataset; that of {@code auto} is {@link #watchDir}. */

@@ -78,6 +78,6 @@ class MappingIsCheckedAgainstTheDatabaseTest extends IngestorIntegrationTest {
 
     private MappingRegistry load(String yaml) throws Exception {
         Files.writeString(dir.resolve("m.yaml"), yaml);
-        return new MappingRegistry(new IngestorProperties(dir, dir, dir, dir, "test", null, null, null), catalog);
+        return new MappingRegistry(new IngestorProperties(dir, dir, dir, dir, "test"), catalog);
     }
 }
