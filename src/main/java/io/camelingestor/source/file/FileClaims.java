@@ -2,6 +2,8 @@ package io.camelingestor.source.file;
 
 import io.camelingestor.core.ClusterProperties;
 import io.camelingestor.core.IngestorProperties;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import java.sql.Timestamp;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
@@ -53,6 +55,17 @@ public class FileClaims extends JdbcOrphanLockAwareIdempotentRepository {
         setCreateTableIfNotExists(false);
         setLockMaxAgeMillis(maxAgeMillis);
         setLockKeepAliveIntervalMillis(cluster.heartbeat().toMillis());
+    }
+
+    /** Started with the application (not by a route): prepares its statements and starts the keep-alive. */
+    @PostConstruct
+    void startClaims() {
+        start();
+    }
+
+    @PreDestroy
+    void stopClaims() {
+        shutdown();
     }
 
     @Override
