@@ -6,6 +6,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -213,6 +214,45 @@ public class ReplicaLeases {
             return dead;
         });
         return taken == null ? List.of() : taken;
+    }
+
+    /**
+     * Every replica that has a lease, newest first: node id, start, last heartbeat, whether it is alive (lease
+     * younger than the takeover timeout), who took over its work if it died, and what it is doing now (its
+     * RUNNING batches, file claims and HTTP source runs).
+     */
+    public List<Map<String, Object>> members() {
+        String timeout = cluster.takeoverAfter().toMillis() + " milliseconds";
+        List<Map<String, Object>> nodes = jdbc.queryForList(
+                """
+                SELECT node_id AS "nodeId", started_at AS "startedAt", heartbeat_at AS "lastHeartbeat",
+                       heartbeat_at >= now() - ?::interval AS "alive", taken_over_at AS "takenOverAt",
+                       taken_over_by AS "takenOverBy", workers
+                FROM cluster_node ORDER BY heartbeat_at DESC
+                """,
+                timeout);
+        for (Map<String, Object> node : nodes) {
+            Object id = node.get("nodeId");
+            node.put(
+                    "runningBatches",
+                    jdbc.queryForList(
+                            """
+                            SELECT id, dataset, input_id AS "inputId", started_at AS "startedAt" FROM ingest_batch
+                            WHERE status = 'RUNNING' AND node_id = ? ORDER BY started_at
+                            """,
+                            id));
+            node.put(
+                    "claimedFiles",
+                    jdbc.queryForList(
+                            "SELECT messageId AS \"file\", createdAt AS \"refreshedAt\" FROM file_claim WHERE node_id = ? ORDER BY 1",
+                            id));
+            node.put(
+                    "sourceRuns",
+                    jdbc.queryForList(
+                            "SELECT source_id AS \"sourceId\", started_at AS \"startedAt\" FROM source_run WHERE node_id = ?",
+                            id));
+        }
+        return nodes;
     }
 
     public String nodeId() {
