@@ -63,6 +63,25 @@ class StableFileReadLockTest {
     }
 
     @Test
+    void aFileRenamedIntoTheFolderIsTakenAtTheNextLookWhileOneWrittenInPlaceWaits() throws Exception {
+        StableFileReadLock slow = new StableFileReadLock(60_000);
+        Path tmp = Files.writeString(dir.resolve("r.csv.tmp"), "Date and Time,Hourly\n");
+        Thread.sleep(20); // the rename comes after the last write, as with any writer
+        Path renamed = Files.move(tmp, dir.resolve("r.csv"));
+        Path inPlace = Files.writeString(dir.resolve("w.csv"), "Date and Time,Hourly\n");
+
+        assertThat(acquire(slow, renamed)).as("first look").isFalse();
+        assertThat(acquire(slow, inPlace)).as("first look").isFalse();
+        Thread.sleep(StableFileReadLock.SETTLE_MILLIS + 20);
+        assertThat(acquire(slow, renamed))
+                .as("renamed when done: taken without waiting a minute")
+                .isTrue();
+        assertThat(acquire(slow, inPlace))
+                .as("written in place: waits for stability")
+                .isFalse();
+    }
+
+    @Test
     void aFileThatDisappearedIsNotTaken() throws Exception {
         Path file = Files.writeString(dir.resolve("c.csv"), "x\n");
         assertThat(acquire(file)).isFalse();
@@ -72,6 +91,10 @@ class StableFileReadLockTest {
     }
 
     private boolean acquire(Path path) throws Exception {
+        return acquire(lock, path);
+    }
+
+    private static boolean acquire(StableFileReadLock lock, Path path) throws Exception {
         GenericFile<File> file = new GenericFile<>();
         file.setAbsoluteFilePath(path.toAbsolutePath().toString());
         file.setFile(path.toFile());
