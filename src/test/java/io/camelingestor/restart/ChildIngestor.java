@@ -24,10 +24,17 @@ public final class ChildIngestor implements AutoCloseable {
     private final Path log;
     private final Path dataDir;
 
+    private String nodeId;
+
     private ChildIngestor(Process process, Path log, Path dataDir) {
         this.process = process;
         this.log = log;
         this.dataDir = dataDir;
+    }
+
+    /** The node id it was started with. */
+    public String nodeId() {
+        return nodeId;
     }
 
     /** The child's embedded PostgreSQL, found through the port it writes into postmaster.pid. */
@@ -65,10 +72,17 @@ public final class ChildIngestor implements AutoCloseable {
     /** @param properties system properties that override the defaults below (routes and mappings folders, ...) */
     public static ChildIngestor start(
             Path dataDir, String nodeId, Map<String, String> env, Map<String, String> properties) throws IOException {
-        Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + System.nanoTime() + ".log");
+        return start(dataDir, nodeId, env, properties, "512m");
+    }
+
+    /** @param heap the child's maximum heap ({@code -Xmx}) */
+    public static ChildIngestor start(
+            Path dataDir, String nodeId, Map<String, String> env, Map<String, String> properties, String heap)
+            throws IOException {
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + nodeId + "-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
+                "-Xmx" + heap,
                 "-cp",
                 System.getProperty("java.class.path"),
                 "-Dingestor.data-dir=" + dataDir.toAbsolutePath(),
@@ -84,6 +98,7 @@ public final class ChildIngestor implements AutoCloseable {
         builder.environment().keySet().removeIf(k -> k.startsWith("SPRING_") || k.startsWith("INGESTOR_"));
         builder.environment().putAll(env);
         ChildIngestor child = new ChildIngestor(builder.start(), log, dataDir);
+        child.nodeId = nodeId;
         await().atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
