@@ -99,7 +99,8 @@ public final class ChildIngestor implements AutoCloseable {
         builder.environment().putAll(env);
         ChildIngestor child = new ChildIngestor(builder.start(), log, dataDir);
         child.nodeId = nodeId;
-        await().atMost(Duration.ofSeconds(120))
+        // generous: a start takes 20 s on a quiet machine, minutes on a shared one
+        await().atMost(Duration.ofSeconds(300))
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     if (!child.process.isAlive()) {
