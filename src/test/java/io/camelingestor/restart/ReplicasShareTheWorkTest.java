@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.camelingestor.TestDataDir;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,13 +20,12 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * Issue 14: several replicas (child JVMs) on one PostgreSQL and one data folder, clustering on. Files dropped
  * at once are spread over the replicas and each loaded once; the replica loading a large file is killed with
  * SIGKILL mid-file and the survivors finish it within the takeover timeout; replicas killed together are taken
- * over by a replica that starts under a new node id. Takeover after 6 s here (30 s by default).
+ * over by a replica that starts under a new node id. Takeover after 20 s here (30 s by default).
  */
 class ReplicasShareTheWorkTest {
 
@@ -36,7 +34,7 @@ class ReplicasShareTheWorkTest {
 
     private final Path dataDir = Path.of("target/replicas-test/data").toAbsolutePath();
     private final List<ChildIngestor> replicas = new ArrayList<>();
-    private EmbeddedPostgres postgres;
+    private SharedDatabase postgres;
 
     @AfterEach
     void stopAll() throws Exception {
@@ -52,18 +50,13 @@ class ReplicasShareTheWorkTest {
     void replicasShareFilesAndTakeOverADeadOnesWork() throws Exception {
         TestDataDir.delete(dataDir.getParent());
         Files.createDirectories(dataDir);
-        postgres = EmbeddedPostgres.builder().start();
-        JdbcTemplate db =
-                new JdbcTemplate(new SingleConnectionDataSource(postgres.getJdbcUrl("postgres", "postgres"), true));
-        db.execute("CREATE ROLE ingestor_replica LOGIN PASSWORD 'replica-secret-for-test' SUPERUSER");
-        Map<String, String> env = Map.of(
-                "SPRING_DATASOURCE_URL", postgres.getJdbcUrl("postgres", "postgres"),
-                "SPRING_DATASOURCE_USERNAME", "ingestor_replica",
-                "SPRING_DATASOURCE_PASSWORD", "replica-secret-for-test");
+        postgres = SharedDatabase.start("ingestor_replica", "replica-secret-for-test");
+        JdbcTemplate db = postgres.jdbc;
+        Map<String, String> env = postgres.env(Map.of());
         Map<String, String> cluster = Map.of(
                 "ingestor.cluster.enabled", "true",
-                "ingestor.cluster.takeover-after", "6s",
-                "ingestor.cluster.heartbeat", "1s");
+                "ingestor.cluster.takeover-after", "20s",
+                "ingestor.cluster.heartbeat", "2s");
         // the first one alone runs the migrations, then two more join
         replicas.add(ChildIngestor.start(dataDir, "r1", env, cluster, "256m"));
         List<CompletableFuture<ChildIngestor>> joining = new ArrayList<>();

@@ -10,7 +10,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.camelingestor.TestDataDir;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * Issue 14: with clustering on, a scheduled HTTP source (Open-Meteo every 2 s, against WireMock) runs once per
@@ -40,7 +38,7 @@ class SchedulesFireOncePerClusterTest {
     private final List<ChildIngestor> replicas = new ArrayList<>();
     private final WireMockServer api =
             new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
-    private EmbeddedPostgres postgres;
+    private SharedDatabase postgres;
 
     @AfterEach
     void stopAll() throws Exception {
@@ -69,19 +67,14 @@ class SchedulesFireOncePerClusterTest {
                                  "wind_speed_10m":[2.1,1.8],"wind_direction_10m":[200,210]}}
                                 """
                                         .formatted(day))));
-        postgres = EmbeddedPostgres.builder().start();
-        JdbcTemplate db =
-                new JdbcTemplate(new SingleConnectionDataSource(postgres.getJdbcUrl("postgres", "postgres"), true));
-        db.execute("CREATE ROLE ingestor_sched LOGIN PASSWORD 'sched-secret-for-test' SUPERUSER");
-        Map<String, String> env = Map.of(
-                "SPRING_DATASOURCE_URL", postgres.getJdbcUrl("postgres", "postgres"),
-                "SPRING_DATASOURCE_USERNAME", "ingestor_sched",
-                "SPRING_DATASOURCE_PASSWORD", "sched-secret-for-test",
+        postgres = SharedDatabase.start("ingestor_sched", "sched-secret-for-test");
+        JdbcTemplate db = postgres.jdbc;
+        Map<String, String> env = postgres.env(Map.of(
                 "OPEN_METEO_API_URL", "http://127.0.0.1:" + api.port(),
                 "OPEN_METEO_LATITUDE", "37.98",
                 "OPEN_METEO_LONGITUDE", "23.73",
                 "OPEN_METEO_DEVICE_ID", "cluster-meteo",
-                "OPEN_METEO_POLL_INTERVAL", "2");
+                "OPEN_METEO_POLL_INTERVAL", "2"));
         Map<String, String> cluster = Map.of(
                 "ingestor.cluster.enabled", "true",
                 "ingestor.cluster.takeover-after", "6s",

@@ -78,6 +78,18 @@ public class FileClaims extends JdbcOrphanLockAwareIdempotentRepository {
         }
     }
 
+    /** Removes the key only when this replica holds it: a claim of another replica is never released here. */
+    @Override
+    protected int delete(String key) {
+        Integer mine = jdbcTemplate.queryForObject(
+                "SELECT count(*) FROM file_claim WHERE processorName = ? AND messageId = ? AND node_id = ?",
+                Integer.class,
+                processorName,
+                key,
+                nodeId);
+        return mine != null && mine > 0 ? super.delete(key) : 0;
+    }
+
     @Override
     protected int insert(String key) {
         // reached when no live claim was seen; replicas racing for the same file queue here until the first

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
@@ -55,6 +56,8 @@ public class StableFileReadLock extends MarkerFileExclusiveReadLockStrategy {
     private final long stableForNanos;
     private final IdempotentRepository claims;
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    /** The files this replica claimed and has not released: Camel also "releases" a lock it never got. */
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
 
     public StableFileReadLock(long stableForMillis) {
         this(stableForMillis, null);
@@ -126,6 +129,7 @@ public class StableFileReadLock extends MarkerFileExclusiveReadLockStrategy {
     private boolean claim(String path) {
         try {
             if (claims.add(path)) {
+                held.add(path);
                 return true;
             }
         } catch (RuntimeException e) {
@@ -167,7 +171,8 @@ public class StableFileReadLock extends MarkerFileExclusiveReadLockStrategy {
     }
 
     private void unclaim(GenericFile<File> file) {
-        if (claims != null) {
+        // Camel calls the abort release after a failed acquire too: never remove a claim another replica holds
+        if (claims != null && held.remove(file.getAbsoluteFilePath())) {
             try {
                 claims.remove(file.getAbsoluteFilePath());
             } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
@@ -13,6 +14,7 @@ import org.apache.camel.spi.ComponentCustomizer;
 import org.apache.camel.spi.PropertiesFunction;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.util.URISupport;
+import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
@@ -74,7 +76,8 @@ class ClusteredSchedules {
                 @Override
                 public void initialize() {}
             });
-            Map<String, Object> settings = new LinkedHashMap<>();
+            Properties settings = new Properties();
+            // one scheduler name for every replica: that is what makes them one cluster
             settings.put("org.quartz.scheduler.instanceName", "ingestor");
             settings.put("org.quartz.scheduler.instanceId", properties.nodeId());
             settings.put("org.quartz.scheduler.skipUpdateCheck", "true");
@@ -88,9 +91,9 @@ class ClusteredSchedules {
                     "org.quartz.jobStore.clusterCheckinInterval",
                     String.valueOf(cluster.heartbeat().toMillis()));
             settings.put("org.quartz.jobStore.acquireTriggersWithinLock", "true");
-            quartz.setProperties(settings);
-            // one scheduler name for every replica: that is what makes them one cluster
-            quartz.setPrefixInstanceName(false);
+            // a factory of our own: the component's would prefix the name with the Camel context's, depending
+            // on the order its options are bound in
+            quartz.setSchedulerFactory(new StdSchedulerFactory(settings));
             log.info(
                     "Clustered schedules: Quartz JDBC job store in the application database, instance {}",
                     properties.nodeId());
