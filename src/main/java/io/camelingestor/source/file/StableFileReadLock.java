@@ -93,6 +93,13 @@ public class StableFileReadLock extends MarkerFileExclusiveReadLockStrategy {
             super.releaseExclusiveReadLockOnAbort(operations, file, exchange);
             return false;
         }
+        if (claims != null && !new File(path).exists()) {
+            // another replica finished the file between our look and our claim: it moves a file before it
+            // releases the claim, so a claim won after that release finds the file gone
+            unclaim(file);
+            super.releaseExclusiveReadLockOnAbort(operations, file, exchange);
+            return false;
+        }
         return true;
     }
 

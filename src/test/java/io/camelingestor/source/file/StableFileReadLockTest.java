@@ -85,6 +85,7 @@ class StableFileReadLockTest {
     @Test
     void aFileClaimedByOneReplicaIsNotTakenByAnotherEvenAfterItsFailedAttempt() throws Exception {
         MemoryIdempotentRepository shared = new MemoryIdempotentRepository(); // stands in for file_claim
+        shared.start();
         StableFileReadLock one = new StableFileReadLock(0, shared);
         StableFileReadLock other = new StableFileReadLock(0, shared);
         Path file = Files.writeString(dir.resolve("claimed.csv"), "x\n");
