@@ -301,16 +301,39 @@ public class BatchStore {
      * @return how many batches were resolved
      */
     public int recoverInterrupted() {
+        return resolveRunning(
+                nodeId,
+                "interrupted: the service stopped while ingesting this input; its staging rows were discarded"
+                        + " and the input, left where it was, is ingested again",
+                "the service stopped while ingesting this input");
+    }
+
+    /**
+     * Resolves the RUNNING batches of a replica that stopped renewing its lease (see ReplicaLeases), as
+     * {@link #recoverInterrupted()} does for this node's own at start; the caller holds the dead node's lease
+     * row locked, so that one replica does it.
+     *
+     * @return how many batches were resolved
+     */
+    public int takeOver(String deadNode, java.time.Duration after) {
+        return resolveRunning(
+                deadNode,
+                "interrupted: replica " + deadNode + " stopped renewing its lease (no heartbeat for " + after
+                        + ") while ingesting this input; replica " + nodeId
+                        + " discarded its staging rows and the input, left where it was, is ingested again",
+                "replica " + deadNode + " died while ingesting this input; taken over by " + nodeId);
+    }
+
+    private int resolveRunning(String node, String error, String deadLetterMessage) {
         List<Map<String, Object>> stale = jdbc.queryForList(
                 "SELECT id, dataset, source_id, input_id, source_uri FROM ingest_batch WHERE status = 'RUNNING' AND node_id = ?",
-                nodeId);
+                node);
         for (Map<String, Object> batch : stale) {
             UUID id = (UUID) batch.get("id");
             tx.executeWithoutResult(status -> {
                 jdbc.update(
                         "UPDATE ingest_batch SET status = 'FAILED', finished_at = clock_timestamp(), rows_loaded = 0, error = ? WHERE id = ?",
-                        "interrupted: the service stopped while ingesting this input; its staging rows were discarded"
-                                + " and the input, left where it was, is ingested again",
+                        error,
                         id);
                 stagingTables()
                         .forEach(table ->
@@ -318,18 +341,20 @@ public class BatchStore {
                 jdbc.update(
                         """
                         INSERT INTO dead_letter (batch_id, source_id, input_id, route_id, error_class, error_message, payload_ref, replayed_at)
-                        VALUES (?, ?, ?, 'pipeline', 'Interrupted', 'the service stopped while ingesting this input', ?, now())
+                        VALUES (?, ?, ?, 'pipeline', 'Interrupted', ?, ?, now())
                         """,
                         id,
                         batch.get("source_id"),
                         batch.get("input_id"),
+                        deadLetterMessage,
                         batch.get("source_uri"));
             });
             log.warn(
-                    "Batch {} ({} {}) was left RUNNING by a stop: marked FAILED, staging discarded, input ingested again",
+                    "Batch {} ({} {}) of node {} was left RUNNING by a stop: marked FAILED, staging discarded, input ingested again",
                     id,
                     batch.get("dataset"),
-                    batch.get("input_id"));
+                    batch.get("input_id"),
+                    node);
         }
         return stale.size();
     }

@@ -35,23 +35,25 @@ class MetricsAndHealthTest extends IngestorIntegrationTest {
         String after = http.get("/actuator/prometheus", Http.VIEWER).body();
 
         String loaded =
-                "ingestor_records_total{application=\"camel-ingestor\",dataset=\"energy_hourly\",outcome=\"loaded\"}";
+                "ingestor_records_total{application=\"camel-ingestor\",dataset=\"energy_hourly\",node=\"it-node\",outcome=\"loaded\"}";
         String valid =
-                "ingestor_records_total{application=\"camel-ingestor\",dataset=\"energy_hourly\",outcome=\"valid\"}";
+                "ingestor_records_total{application=\"camel-ingestor\",dataset=\"energy_hourly\",node=\"it-node\",outcome=\"valid\"}";
         String invalid =
-                "ingestor_records_total{application=\"camel-ingestor\",dataset=\"energy_hourly\",outcome=\"invalid\"}";
+                "ingestor_records_total{application=\"camel-ingestor\",dataset=\"energy_hourly\",node=\"it-node\",outcome=\"invalid\"}";
         String partial =
-                "ingestor_batches_total{application=\"camel-ingestor\",dataset=\"energy_hourly\",status=\"PARTIAL\"}";
+                "ingestor_batches_total{application=\"camel-ingestor\",dataset=\"energy_hourly\",node=\"it-node\",status=\"PARTIAL\"}";
         String durations =
-                "ingestor_batch_duration_seconds_count{application=\"camel-ingestor\",dataset=\"energy_hourly\",status=\"PARTIAL\"}";
+                "ingestor_batch_duration_seconds_count{application=\"camel-ingestor\",dataset=\"energy_hourly\",node=\"it-node\",status=\"PARTIAL\"}";
         assertThat(value(after, loaded) - value(before, loaded)).isEqualTo(3.0);
         assertThat(value(after, valid) - value(before, valid)).isEqualTo(3.0);
         assertThat(value(after, invalid) - value(before, invalid)).isEqualTo(1.0);
         assertThat(value(after, partial) - value(before, partial)).isEqualTo(1.0);
         assertThat(value(after, durations) - value(before, durations)).isEqualTo(1.0);
         assertThat(after).contains("ingestor_batch_duration_seconds_bucket{");
-        assertThat(after).contains("ingestor_files_waiting{application=\"camel-ingestor\",folder=\"energy_hourly\"}");
-        assertThat(value(after, "ingestor_dead_letters_open{application=\"camel-ingestor\"}"))
+        assertThat(after)
+                .contains(
+                        "ingestor_files_waiting{application=\"camel-ingestor\",folder=\"energy_hourly\",node=\"it-node\"}");
+        assertThat(value(after, "ingestor_dead_letters_open{application=\"camel-ingestor\",node=\"it-node\"}"))
                 .isEqualTo(jdbc.queryForObject("SELECT count(*) FROM dead_letter WHERE replayed_at IS NULL", Long.class)
                         .doubleValue());
         assertThat(after).containsPattern("camel_exchanges_total\\{[^}]*routeId=\"pipeline\"");
@@ -76,9 +78,11 @@ class MetricsAndHealthTest extends IngestorIntegrationTest {
             assertThat(hourly.path("details").path("filesWaiting").asLong()).isZero();
             assertThat(hourly.path("details").has("oldestWaitingSince")).isFalse();
             assertThat(folders.has("auto")).isTrue();
-            assertThat(value(
-                            http.get("/actuator/prometheus", Http.VIEWER).body(),
-                            "ingestor_files_waiting{application=\"camel-ingestor\",folder=\"energy_hourly\"}"))
+            assertThat(
+                            value(
+                                    http.get("/actuator/prometheus", Http.VIEWER)
+                                            .body(),
+                                    "ingestor_files_waiting{application=\"camel-ingestor\",folder=\"energy_hourly\",node=\"it-node\"}"))
                     .isZero();
         } finally {
             java.nio.file.Files.delete(hidden);

@@ -24,10 +24,17 @@ public final class ChildIngestor implements AutoCloseable {
     private final Path log;
     private final Path dataDir;
 
+    private String nodeId;
+
     private ChildIngestor(Process process, Path log, Path dataDir) {
         this.process = process;
         this.log = log;
         this.dataDir = dataDir;
+    }
+
+    /** The node id it was started with. */
+    public String nodeId() {
+        return nodeId;
     }
 
     /** The child's embedded PostgreSQL, found through the port it writes into postmaster.pid. */
@@ -68,14 +75,14 @@ public final class ChildIngestor implements AutoCloseable {
         return start(dataDir, nodeId, env, properties, "512m");
     }
 
-    /** @param maxHeap the child's {@code -Xmx}, such as {@code 256m} for the heap of a container or the bench */
+    /** @param heap the child's maximum heap ({@code -Xmx}) */
     public static ChildIngestor start(
-            Path dataDir, String nodeId, Map<String, String> env, Map<String, String> properties, String maxHeap)
+            Path dataDir, String nodeId, Map<String, String> env, Map<String, String> properties, String heap)
             throws IOException {
-        Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + System.nanoTime() + ".log");
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + nodeId + "-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + maxHeap,
+                "-Xmx" + heap,
                 "-cp",
                 System.getProperty("java.class.path"),
                 "-Dingestor.data-dir=" + dataDir.toAbsolutePath(),
@@ -91,6 +98,7 @@ public final class ChildIngestor implements AutoCloseable {
         builder.environment().keySet().removeIf(k -> k.startsWith("SPRING_") || k.startsWith("INGESTOR_"));
         builder.environment().putAll(env);
         ChildIngestor child = new ChildIngestor(builder.start(), log, dataDir);
+        child.nodeId = nodeId;
         try {
             // a generous bound: on a machine shared with other builds the start alone has taken over two minutes
             await().atMost(Duration.ofSeconds(300))

@@ -27,6 +27,7 @@ class SecurityMatrixTest extends IngestorIntegrationTest {
             "/api/dead-letters",
             "/api/sources",
             "/api/datasets",
+            "/api/cluster",
             "/api/openapi.json",
             "/actuator/prometheus",
             "/actuator/metrics");

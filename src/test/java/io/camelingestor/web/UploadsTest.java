@@ -62,7 +62,8 @@ class UploadsTest extends IngestorIntegrationTest {
     void aFileWaitingUnderTheSameNameIsNeverOverwritten() throws Exception {
         String file = newDeviceId() + "-hourly.csv";
         byte[] waiting = csv("2025-07-04");
-        drop("energy_hourly", file, waiting);
+        // written in place, so that it waits its second of stability (a renamed file is taken at once)
+        Files.write(properties.inbound("energy_hourly").resolve(file), waiting);
         Http.Response response =
                 new Http(port).upload("/api/datasets/energy_hourly/files", Http.ADMIN, file, csv("2025-07-05"));
         Map<String, Object> batch = awaitBatch("energy_hourly", file);

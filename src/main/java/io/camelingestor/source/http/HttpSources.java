@@ -65,14 +65,17 @@ public class HttpSources implements CamelContextConfiguration {
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private final Map<String, SourceState> states = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> running = new ConcurrentHashMap<>();
+    private final SourceRunLocks runLocks;
     private final CircuitBreakerRegistry circuits;
     private CamelContext camel;
     private final DatasourceRegistry datasources;
 
-    public HttpSources(Environment environment, JdbcTemplate jdbc, DatasourceRegistry datasources) {
+    public HttpSources(
+            Environment environment, JdbcTemplate jdbc, DatasourceRegistry datasources, SourceRunLocks runLocks) {
         this.environment = environment;
         this.jdbc = jdbc;
         this.datasources = datasources;
+        this.runLocks = runLocks;
         // a run is a call: after `failed-runs` failed runs in a row the circuit opens and scheduled runs are
         // skipped for `open-for`; then one run is let through (half open): success closes it, failure reopens
         int failedRuns = environment.getProperty("ingestor.http.circuit.failed-runs", Integer.class, 3);
@@ -271,10 +274,23 @@ public class HttpSources implements CamelContextConfiguration {
             exchange.setProperty(BUSY, true);
             return;
         }
+        // issue 14: and not running on another replica either
+        if (!runLocks.tryLock(sourceId)) {
+            slot.release();
+            if (!runNow) {
+                circuit.releasePermission();
+            }
+            exchange.setProperty(BUSY, true);
+            return;
+        }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                slot.release();
+                try {
+                    runLocks.unlock(sourceId);
+                } finally {
+                    slot.release();
+                }
             }
         });
         exchange.setProperty(SOURCE, spec);
@@ -283,7 +299,7 @@ public class HttpSources implements CamelContextConfiguration {
     /** Whether a run of the source is in progress. */
     public boolean running(String sourceId) {
         Semaphore slot = running.get(sourceId);
-        return slot != null && slot.availablePermits() == 0;
+        return (slot != null && slot.availablePermits() == 0) || runLocks.holder(sourceId) != null;
     }
 
     /**

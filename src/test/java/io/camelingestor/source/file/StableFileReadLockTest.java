@@ -11,6 +11,7 @@ import java.time.Instant;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +64,50 @@ class StableFileReadLockTest {
     }
 
     @Test
+    void aFileRenamedIntoTheFolderIsTakenAtTheNextLookWhileOneWrittenInPlaceWaits() throws Exception {
+        StableFileReadLock slow = new StableFileReadLock(60_000);
+        Path tmp = Files.writeString(dir.resolve("r.csv.tmp"), "Date and Time,Hourly\n");
+        Thread.sleep(20); // the rename comes after the last write, as with any writer
+        Path renamed = Files.move(tmp, dir.resolve("r.csv"));
+        Path inPlace = Files.writeString(dir.resolve("w.csv"), "Date and Time,Hourly\n");
+
+        assertThat(acquire(slow, renamed)).as("first look").isFalse();
+        assertThat(acquire(slow, inPlace)).as("first look").isFalse();
+        Thread.sleep(StableFileReadLock.SETTLE_MILLIS + 20);
+        assertThat(acquire(slow, renamed))
+                .as("renamed when done: taken without waiting a minute")
+                .isTrue();
+        assertThat(acquire(slow, inPlace))
+                .as("written in place: waits for stability")
+                .isFalse();
+    }
+
+    @Test
+    void aFileClaimedByOneReplicaIsNotTakenByAnotherEvenAfterItsFailedAttempt() throws Exception {
+        MemoryIdempotentRepository shared = new MemoryIdempotentRepository(); // stands in for file_claim
+        shared.start();
+        StableFileReadLock one = new StableFileReadLock(0, shared);
+        StableFileReadLock other = new StableFileReadLock(0, shared);
+        Path file = Files.writeString(dir.resolve("claimed.csv"), "x\n");
+        acquire(one, file);
+        acquire(other, file);
+        Thread.sleep(20);
+
+        assertThat(acquire(one, file)).isTrue();
+        assertThat(acquire(other, file)).as("claimed by the first").isFalse();
+        // Camel "releases" the lock of a file whose acquisition failed: that must not free the first one's claim
+        other.releaseExclusiveReadLockOnAbort(null, genericFile(file), new DefaultExchange(new DefaultCamelContext()));
+        acquire(other, file);
+        Thread.sleep(20);
+        assertThat(acquire(other, file)).as("still claimed by the first").isFalse();
+
+        one.releaseExclusiveReadLockOnCommit(null, genericFile(file), new DefaultExchange(new DefaultCamelContext()));
+        assertThat(shared.contains(file.toAbsolutePath().toString()))
+                .as("released by its holder")
+                .isFalse();
+    }
+
+    @Test
     void aFileThatDisappearedIsNotTaken() throws Exception {
         Path file = Files.writeString(dir.resolve("c.csv"), "x\n");
         assertThat(acquire(file)).isFalse();
@@ -72,9 +117,17 @@ class StableFileReadLockTest {
     }
 
     private boolean acquire(Path path) throws Exception {
+        return acquire(lock, path);
+    }
+
+    private static boolean acquire(StableFileReadLock lock, Path path) throws Exception {
+        return lock.acquireExclusiveReadLock(null, genericFile(path), new DefaultExchange(new DefaultCamelContext()));
+    }
+
+    private static GenericFile<File> genericFile(Path path) {
         GenericFile<File> file = new GenericFile<>();
         file.setAbsoluteFilePath(path.toAbsolutePath().toString());
         file.setFile(path.toFile());
-        return lock.acquireExclusiveReadLock(null, file, new DefaultExchange(new DefaultCamelContext()));
+        return file;
     }
 }
