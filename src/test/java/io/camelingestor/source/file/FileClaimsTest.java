@@ -36,7 +36,8 @@ class FileClaimsTest extends IngestorIntegrationTest {
                 dataSource,
                 transactions,
                 camel,
-                new IngestorProperties(Path.of("target/it-data"), Path.of("routes"), Path.of("mappings"), node),
+                new IngestorProperties(
+                        Path.of("target/it-data"), Path.of("routes"), Path.of("mappings"), Path.of("sql"), node),
                 new ClusterProperties(true, Duration.ofSeconds(30), Duration.ofSeconds(5)));
         claims.startClaims();
         return claims;
