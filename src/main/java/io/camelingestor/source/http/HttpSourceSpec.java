@@ -44,7 +44,7 @@ public record HttpSourceSpec(
         Duration maxWindow,
         Duration lateDataGrace,
         String windowAlign,
-        String paging,
+        Paging paging,
         String pageParam,
         String pageSizeParam,
         int pageSize,
@@ -69,16 +69,37 @@ public record HttpSourceSpec(
 
     public static final Set<String> SHAPES = Set.of("records", "columns", "variables", "variableMap");
     public static final Set<String> ALIGN = Set.of("none", "hour", "day", "month", "year");
-    public static final Set<String> PAGING = Set.of("none", "page", "offset", "cursor", "link");
+
+    /** How a window's pages follow each other (the {@code each-page} loop of routes/http-fetch.yaml). */
+    public enum Paging {
+        /** One request per window. */
+        NONE,
+        /** {@code pageParam} counts pages from {@code firstPage}; a page shorter than {@code pageSize} is the last. */
+        PAGE,
+        /** {@code pageParam} is the number of records already read; a short page is the last. */
+        OFFSET,
+        /** The body's {@code nextCursorPath} is sent back in {@code cursorParam}; absent or empty ends. */
+        CURSOR,
+        /** The {@code Link} header's {@code rel="next"} URL; absent ends. */
+        LINK;
+
+        static Paging of(String sourceId, String value) {
+            for (Paging p : values()) {
+                if (p.name().equalsIgnoreCase(value.trim())) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("source " + sourceId + ": paging '" + value + "' is not one of "
+                    + java.util.Arrays.stream(values())
+                            .map(v -> v.name().toLowerCase(java.util.Locale.ROOT))
+                            .toList());
+        }
+    }
 
     public HttpSourceSpec {
         if (!SHAPES.contains(shape)) {
             throw new IllegalArgumentException(
                     "source " + sourceId + ": shape '" + shape + "' is not one of " + SHAPES);
-        }
-        if (!PAGING.contains(paging)) {
-            throw new IllegalArgumentException(
-                    "source " + sourceId + ": paging '" + paging + "' is not one of " + PAGING);
         }
         if (!ALIGN.contains(windowAlign)) {
             throw new IllegalArgumentException(
@@ -121,7 +142,7 @@ public record HttpSourceSpec(
                 Duration.parse(p.getOrDefault("maxWindow", "P7D").trim()),
                 Duration.parse(p.getOrDefault("lateDataGrace", "P1D").trim()),
                 p.getOrDefault("windowAlign", "none").trim(),
-                p.getOrDefault("paging", "none").trim(),
+                Paging.of(sourceId, p.getOrDefault("paging", "none")),
                 p.getOrDefault("pageParam", "page").trim(),
                 blankToNull(p.get("pageSizeParam")),
                 Integer.parseInt(p.getOrDefault("pageSize", "100").trim()),
@@ -144,6 +165,21 @@ public record HttpSourceSpec(
                 blankToNull(p.get("failCodePath")),
                 new LinkedHashSet<>(list(p.get("throttledCodes"))),
                 new LinkedHashSet<>(list(p.get("reloginCodes"))));
+    }
+
+    /**
+     * The camel-http endpoint of the source's requests (its {@code toD}): scheme and host of {@code baseUrl},
+     * the timeouts, and failures answered rather than thrown (the {@code check-answer} step sorts them). One
+     * endpoint per source, whatever the page: the page's URL goes in the {@code CamelHttpUri} header.
+     */
+    public String endpoint() {
+        java.net.URI base = java.net.URI.create(baseUrl);
+        return base.getScheme() + "://" + base.getRawAuthority()
+                + "?throwExceptionOnFailure=false&followRedirects=true"
+                + "&httpClient.responseTimeout=" + timeout.toMillis()
+                + "&httpConnection.connectTimeout=10000"
+                + "&httpClientConfigurer=#" + HttpSourceCircuitConfig.CLIENT
+                + "&headerFilterStrategy=#" + HttpSourceCircuitConfig.HEADERS;
     }
 
     /** The values that must never appear in a log line, an error report or a stored URI. */

@@ -35,9 +35,9 @@ public class LoginSessionAuth implements HttpAuth {
     }
 
     @Override
-    public void apply(HttpSourceSpec spec, Device device, HttpRequest.Builder request) {
+    public void apply(HttpSourceSpec spec, Device device, java.util.function.BiConsumer<String, String> header) {
         String token = cache.get(spec.sourceId(), () -> login(spec));
-        request.header(spec.sessionHeader(), spec.sessionPrefix() + token);
+        header.accept(spec.sessionHeader(), spec.sessionPrefix() + token);
     }
 
     @Override

@@ -33,8 +33,8 @@ public class OAuth2Auth implements HttpAuth {
     }
 
     @Override
-    public void apply(HttpSourceSpec spec, Device device, HttpRequest.Builder request) {
-        request.header("Authorization", "Bearer " + cache.get(spec.sourceId(), () -> fetch(spec)));
+    public void apply(HttpSourceSpec spec, Device device, java.util.function.BiConsumer<String, String> header) {
+        header.accept("Authorization", "Bearer " + cache.get(spec.sourceId(), () -> fetch(spec)));
     }
 
     @Override
