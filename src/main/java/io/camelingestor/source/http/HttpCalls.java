@@ -66,7 +66,7 @@ public class HttpCalls {
             }
         } catch (HttpTimeoutException e) {
             throw new HttpTransientException(
-                    what + ": no response within " + spec.timeout().toSeconds() + " s (timeout)", null, e);
+                    what + ": no response within " + spec.request().timeout().toSeconds() + " s (timeout)", null, e);
         } catch (ConnectException e) {
             throw new HttpTransientException(
                     what + ": cannot connect (" + e.getClass().getSimpleName() + ")", null, e);

@@ -73,7 +73,7 @@ public class HttpFetcher {
         HttpSourceSpec spec = exchange.getProperty(HttpSources.SOURCE, HttpSourceSpec.class);
         Device device = exchange.getProperty(FetchWindows.DEVICE, Device.class);
         Window window = exchange.getProperty(FetchWindows.WINDOW, Window.class);
-        HttpAuth auth = beans.getBean(spec.auth(), HttpAuth.class);
+        HttpAuth auth = beans.getBean(spec.credentials().bean(), HttpAuth.class);
         exchange.getIn().removeHeader(HttpRequests.REDELIVERY_DELAY);
         exchange.removeProperty(DeadLetters.PAYLOAD_REF);
 
@@ -132,10 +132,11 @@ public class HttpFetcher {
             throw HttpRequests.report(exchange, pages.redactor(), e, pages.what, 200, body.toString(), json);
         }
         for (ObjectNode row : shaped.rows()) {
-            if (onlyTime(row, spec.timeField())) {
+            if (onlyTime(row, spec.records().timeField())) {
                 continue; // a time without any value is not a record yet (Open-Meteo's recent hours)
             }
-            Instant ts = Timestamps.parse(row.get(spec.timeField()), spec.timeZone());
+            Instant ts = Timestamps.parse(
+                    row.get(spec.records().timeField()), spec.records().timeZone());
             if (ts != null && pages.loaded != null && !ts.isAfter(pages.loaded)) {
                 continue; // loaded already
             }
@@ -146,18 +147,19 @@ public class HttpFetcher {
             pages.rows++;
         }
         String nextCursor = null;
-        if (spec.paging() == HttpSourceSpec.Paging.CURSOR) {
-            JsonNode next = body.at(spec.nextCursorPath());
+        if (spec.pages().mode() == HttpSourceSpec.Paging.CURSOR) {
+            JsonNode next = body.at(spec.pages().nextCursorPath());
             nextCursor = next.isValueNode() && !next.asText().isBlank() ? next.asText() : null;
         }
         pages.next(shaped.items(), nextCursor);
         exchange.getIn().setBody(null);
         exchange.getIn().removeHeader(HttpRequests.REDELIVERY_DELAY); // a Retry-After is for its own request
-        if (pages.more() && pages.pages >= spec.maxPages()) {
+        if (pages.more() && pages.pages >= spec.pages().maxPages()) {
             String first = pages.redactor()
-                    .clean(WindowPages.url(spec, pages.device, pages.window, spec.firstPage(), 0, null));
+                    .clean(WindowPages.url(
+                            spec, pages.device, pages.window, spec.pages().firstPage(), 0, null));
             throw new InputRejectedException(
-                    first + ": more than " + spec.maxPages() + " pages (maxPages)", Map.of("request", first));
+                    first + ": more than " + spec.pages().maxPages() + " pages (maxPages)", Map.of("request", first));
         }
     }
 
@@ -188,7 +190,8 @@ public class HttpFetcher {
             cursorMeta.put("lastTs", pages.newest.toString());
             metadata.put(ApiCursors.METADATA_KEY, cursorMeta);
         }
-        String firstUrl = WindowPages.url(spec, pages.device, pages.window, spec.firstPage(), 0, null);
+        String firstUrl =
+                WindowPages.url(spec, pages.device, pages.window, spec.pages().firstPage(), 0, null);
         exchange.setProperty(
                 Envelope.PROPERTY,
                 envelope(
@@ -234,11 +237,15 @@ public class HttpFetcher {
             String value =
                     switch (m.group(1)) {
                         case "device" -> device.id();
-                        case "start" -> Timestamps.format(window.start(), format, spec.timeZone());
-                        case "end" -> Timestamps.format(window.end(), format, spec.timeZone());
+                        case "start" ->
+                            Timestamps.format(
+                                    window.start(), format, spec.records().timeZone());
+                        case "end" ->
+                            Timestamps.format(
+                                    window.end(), format, spec.records().timeZone());
                         case "page" -> String.valueOf(page);
                         case "offset" -> String.valueOf(offset);
-                        case "pageSize" -> String.valueOf(spec.pageSize());
+                        case "pageSize" -> String.valueOf(spec.pages().pageSize());
                         case "cursor" -> cursor == null ? "" : cursor;
                         default -> m.group();
                     };

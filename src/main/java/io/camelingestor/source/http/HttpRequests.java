@@ -55,10 +55,10 @@ public class HttpRequests {
         // the previous answer's headers must not go out with this request
         in.removeHeaders("*", "sourceId", HttpSources.RUN_NOW, "CamelRedelivery*");
         Redactor redactor = pages.redactor();
-        pages.what = spec.method() + " " + redactor.clean(pages.url());
+        pages.what = spec.request().method() + " " + redactor.clean(pages.url());
         // what the dead letter keeps when the request gets no answer at all
         exchange.setProperty(DeadLetters.PAYLOAD_REF, payload(redactor, pages.what, 0, new byte[0]));
-        in.setHeader(Exchange.HTTP_METHOD, spec.method());
+        in.setHeader(Exchange.HTTP_METHOD, spec.request().method());
         in.setHeader(Exchange.HTTP_URI, pages.url());
         in.setHeader("Accept", "application/json");
         String body = pages.body();
@@ -81,7 +81,7 @@ public class HttpRequests {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String why;
         if (e instanceof SocketTimeoutException) {
-            why = "no response within " + pages.spec.timeout().toSeconds() + " s (timeout, "
+            why = "no response within " + pages.spec.request().timeout().toSeconds() + " s (timeout, "
                     + e.getClass().getSimpleName() + ")";
         } else if (e instanceof ConnectException) {
             why = "cannot connect (" + e.getClass().getSimpleName() + ")";
@@ -156,11 +156,11 @@ public class HttpRequests {
                     "",
                     json);
         }
-        if (spec.failCodePath() != null) {
-            JsonNode code = body.at(spec.failCodePath());
+        if (spec.failCodes().path() != null) {
+            JsonNode code = body.at(spec.failCodes().path());
             String failCode = code.isValueNode() ? code.asText() : null;
             if (failCode != null
-                    && spec.reloginCodes().contains(failCode)
+                    && spec.failCodes().relogin().contains(failCode)
                     && !pages.renewed
                     && pages.auth.invalidate(spec, pages.device)) {
                 pages.renewed = true;
@@ -177,7 +177,7 @@ public class HttpRequests {
                         text(bytes),
                         json);
             }
-            if (failCode != null && spec.throttledCodes().contains(failCode)) {
+            if (failCode != null && spec.failCodes().throttled().contains(failCode)) {
                 throw report(
                         exchange,
                         redactor,
@@ -205,7 +205,7 @@ public class HttpRequests {
                         json);
             }
         }
-        if (spec.paging() == HttpSourceSpec.Paging.LINK) {
+        if (spec.pages().mode() == HttpSourceSpec.Paging.LINK) {
             pages.nextLink = null;
             for (String link : values(in.getHeader("Link"))) {
                 Matcher m = LINK_NEXT.matcher(link);

@@ -227,7 +227,7 @@ public class HttpSources implements CamelContextConfiguration {
                 missing.add(name);
             }
         }
-        if (missing.isEmpty() && spec.devicesFile() != null) {
+        if (missing.isEmpty() && spec.devices().file() != null) {
             try {
                 devices(spec);
             } catch (MissingSettingException e) {
@@ -371,8 +371,8 @@ public class HttpSources implements CamelContextConfiguration {
      * {@code ${ENV_NAME}} references), else the {@code devices} list, else one device without id.
      */
     public List<Device> devices(HttpSourceSpec spec) {
-        if (spec.devicesFile() != null) {
-            Path file = Path.of(spec.devicesFile());
+        if (spec.devices().file() != null) {
+            Path file = Path.of(spec.devices().file());
             if (!Files.isRegularFile(file)) {
                 throw new MissingSettingException("devices file " + file);
             }
@@ -395,8 +395,8 @@ public class HttpSources implements CamelContextConfiguration {
                         "devices file " + file + " is not readable YAML: " + e.getMessage(), e);
             }
         }
-        if (!spec.devices().isEmpty()) {
-            return spec.devices().stream().map(id -> new Device(id, null)).toList();
+        if (!spec.devices().ids().isEmpty()) {
+            return spec.devices().ids().stream().map(id -> new Device(id, null)).toList();
         }
         return List.of(new Device("", null));
     }

@@ -21,7 +21,7 @@ class StaticAuths {
      */
     @Bean
     HttpAuth headerTokenAuth() {
-        return (spec, device, header) -> header.accept(spec.authHeader(), tokenOf(spec, device));
+        return (spec, device, header) -> header.accept(spec.credentials().authHeader(), tokenOf(spec, device));
     }
 
     /** {@code Authorization: Bearer <token>} with the device's or the source's token. */
@@ -37,12 +37,14 @@ class StaticAuths {
                 "Authorization",
                 "Basic "
                         + Base64.getEncoder()
-                                .encodeToString(
-                                        (spec.username() + ":" + spec.password()).getBytes(StandardCharsets.UTF_8)));
+                                .encodeToString((spec.credentials().username() + ":"
+                                                + spec.credentials().password())
+                                        .getBytes(StandardCharsets.UTF_8)));
     }
 
     static String tokenOf(HttpSourceSpec spec, Device device) {
-        String token = device.token() != null ? device.token() : spec.token();
+        String token =
+                device.token() != null ? device.token() : spec.credentials().token();
         if (token == null) {
             throw new IllegalStateException("source " + spec.sourceId() + ": no token for device " + device);
         }

@@ -58,7 +58,7 @@ public final class WindowPages {
         this.sha = sha;
         this.generator = generator;
         this.loaded = loaded;
-        this.page = spec.firstPage();
+        this.page = spec.pages().firstPage();
         this.url = url(spec, device, window, page, 0, null);
     }
 
@@ -69,7 +69,7 @@ public final class WindowPages {
 
     /** The source's camel-http endpoint (see {@link HttpSourceSpec#endpoint()}). */
     public String endpoint() {
-        return spec.endpoint();
+        return spec.request().endpoint();
     }
 
     /** The URL of the page to fetch now. */
@@ -79,9 +79,9 @@ public final class WindowPages {
 
     /** The request body of the page to fetch now (POST), or null. */
     String body() {
-        return spec.body() == null
+        return spec.request().body() == null
                 ? null
-                : HttpFetcher.render(spec.body(), spec, device, window, page, offset, cursor, false);
+                : HttpFetcher.render(spec.request().body(), spec, device, window, page, offset, cursor, false);
     }
 
     /** Secrets removed from every text about this window: configured ones, the device's token, session tokens. */
@@ -97,14 +97,14 @@ public final class WindowPages {
     /** Moves to the page after the one just read ({@code items} records, its body's next cursor, if any). */
     void next(int items, String nextCursor) {
         renewed = false;
-        switch (spec.paging()) {
+        switch (spec.pages().mode()) {
             case PAGE -> {
                 page++;
-                more = items >= spec.pageSize();
+                more = items >= spec.pages().pageSize();
             }
             case OFFSET -> {
                 offset += items;
-                more = items >= spec.pageSize();
+                more = items >= spec.pages().pageSize();
             }
             case CURSOR -> {
                 cursor = nextCursor;
@@ -114,7 +114,7 @@ public final class WindowPages {
             case NONE -> more = false;
         }
         if (more) {
-            url = spec.paging() == HttpSourceSpec.Paging.LINK
+            url = spec.pages().mode() == HttpSourceSpec.Paging.LINK
                     ? nextLink
                     : url(spec, device, window, page, offset, cursor);
         }
@@ -123,20 +123,24 @@ public final class WindowPages {
 
     /** The URL of a page: the path template rendered, with the paging parameter added when it is not in it. */
     static String url(HttpSourceSpec spec, Device device, Window window, int page, long offset, String cursor) {
-        String url = spec.baseUrl() + HttpFetcher.render(spec.path(), spec, device, window, page, offset, cursor, true);
-        String template = spec.path() + (spec.body() == null ? "" : spec.body());
+        String url = spec.request().baseUrl()
+                + HttpFetcher.render(spec.request().path(), spec, device, window, page, offset, cursor, true);
+        String template = spec.request().path()
+                + (spec.request().body() == null ? "" : spec.request().body());
         String extra =
-                switch (spec.paging()) {
-                    case PAGE -> template.contains("{page}") ? null : spec.pageParam() + "=" + page;
-                    case OFFSET -> template.contains("{offset}") ? null : spec.pageParam() + "=" + offset;
+                switch (spec.pages().mode()) {
+                    case PAGE ->
+                        template.contains("{page}") ? null : spec.pages().pageParam() + "=" + page;
+                    case OFFSET ->
+                        template.contains("{offset}") ? null : spec.pages().pageParam() + "=" + offset;
                     case CURSOR ->
                         cursor == null || template.contains("{cursor}")
                                 ? null
-                                : spec.cursorParam() + "=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8);
+                                : spec.pages().cursorParam() + "=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8);
                     default -> null;
                 };
-        if (extra != null && spec.pageSizeParam() != null && !template.contains("{pageSize}")) {
-            extra += "&" + spec.pageSizeParam() + "=" + spec.pageSize();
+        if (extra != null && spec.pages().pageSizeParam() != null && !template.contains("{pageSize}")) {
+            extra += "&" + spec.pages().pageSizeParam() + "=" + spec.pages().pageSize();
         }
         return extra == null ? url : url + (url.contains("?") ? "&" : "?") + extra;
     }
