@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
@@ -107,103 +108,52 @@ public class HttpRequests {
         Redactor redactor = pages.redactor();
         int status = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         byte[] bytes = read(in, what);
+        // every failure keeps the request and the response's excerpt for the dead letter
+        Function<RuntimeException, RuntimeException> fail =
+                e -> report(exchange, redactor, e, what, status, text(bytes), json);
         if (status == 401 && !pages.renewed && pages.auth.invalidate(spec, pages.device)) {
             pages.renewed = true;
             in.setHeader(REDELIVERY_DELAY, 0L);
-            throw report(
-                    exchange,
-                    redactor,
-                    new HttpTransientException(what + " answered HTTP 401: credentials renewed", null, null),
-                    what,
-                    status,
-                    text(bytes),
-                    json);
+            throw fail.apply(new HttpTransientException(what + " answered HTTP 401: credentials renewed", null, null));
         }
         if (status / 100 != 2) {
-            throw report(
-                    exchange,
-                    redactor,
-                    HttpCalls.failure(status, bytes, in.getHeader("Retry-After", String.class), what, redactor),
-                    what,
-                    status,
-                    text(bytes),
-                    json);
+            throw fail.apply(
+                    HttpCalls.failure(status, bytes, in.getHeader("Retry-After", String.class), what, redactor));
         }
         JsonNode body;
         try {
             body = json.readTree(bytes);
         } catch (IOException e) {
-            throw report(
-                    exchange,
-                    redactor,
-                    new InputRejectedException(
-                            what + ": malformed JSON: "
-                                    + e.getMessage().lines().findFirst().orElse(""),
-                            Map.of("request", what),
-                            e),
-                    what,
-                    status,
-                    text(bytes),
-                    json);
+            throw fail.apply(new InputRejectedException(
+                    what + ": malformed JSON: "
+                            + e.getMessage().lines().findFirst().orElse(""),
+                    Map.of("request", what),
+                    e));
         }
         if (body == null || body.isMissingNode()) {
-            throw report(
-                    exchange,
-                    redactor,
-                    new InputRejectedException(what + ": empty response body", Map.of("request", what)),
-                    what,
-                    status,
-                    "",
-                    json);
+            throw fail.apply(new InputRejectedException(what + ": empty response body", Map.of("request", what)));
         }
+        String failCode = null;
         if (spec.failCodes().path() != null) {
             JsonNode code = body.at(spec.failCodes().path());
-            String failCode = code.isValueNode() ? code.asText() : null;
-            if (failCode != null
-                    && spec.failCodes().relogin().contains(failCode)
+            failCode = code.isValueNode() && !code.asText().isBlank() ? code.asText() : null;
+        }
+        if (failCode != null && !failCode.equals("0")) {
+            String answered = what + ": the API answered fail code " + failCode;
+            if (spec.failCodes().relogin().contains(failCode)
                     && !pages.renewed
                     && pages.auth.invalidate(spec, pages.device)) {
                 pages.renewed = true;
                 in.setHeader(REDELIVERY_DELAY, 0L);
-                throw report(
-                        exchange,
-                        redactor,
-                        new HttpTransientException(
-                                what + ": the API answered fail code " + failCode + " (not logged in): session renewed",
-                                null,
-                                null),
-                        what,
-                        status,
-                        text(bytes),
-                        json);
+                throw fail.apply(
+                        new HttpTransientException(answered + " (not logged in): session renewed", null, null));
             }
-            if (failCode != null && spec.failCodes().throttled().contains(failCode)) {
-                throw report(
-                        exchange,
-                        redactor,
-                        new HttpTransientException(
-                                what + ": the API answered fail code " + failCode + " (too frequent): "
-                                        + redactor.clean(HttpCalls.excerpt(bytes)),
-                                null,
-                                null),
-                        what,
-                        status,
-                        text(bytes),
-                        json);
+            String excerpt = redactor.clean(HttpCalls.excerpt(bytes));
+            if (spec.failCodes().throttled().contains(failCode)) {
+                throw fail.apply(new HttpTransientException(answered + " (too frequent): " + excerpt, null, null));
             }
-            if (failCode != null && !failCode.equals("0") && !failCode.isBlank()) {
-                throw report(
-                        exchange,
-                        redactor,
-                        new InputRejectedException(
-                                what + ": the API answered fail code " + failCode + ": "
-                                        + redactor.clean(HttpCalls.excerpt(bytes)),
-                                Map.of("request", what, "failCode", failCode)),
-                        what,
-                        status,
-                        text(bytes),
-                        json);
-            }
+            throw fail.apply(new InputRejectedException(
+                    answered + ": " + excerpt, Map.of("request", what, "failCode", failCode)));
         }
         if (spec.pages().mode() == HttpSourceSpec.Paging.LINK) {
             pages.nextLink = null;
