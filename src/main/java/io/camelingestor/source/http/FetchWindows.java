@@ -36,13 +36,15 @@ public class FetchWindows {
     public List<Window> plan(HttpSourceSpec spec, Device device) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Instant cursor = cursors.last(spec.sourceId(), device.id()).orElse(null);
-        Instant from = cursor != null ? cursor : now.minus(Duration.ofDays(spec.lookbackDays()));
+        Instant from = cursor != null
+                ? cursor
+                : now.minus(Duration.ofDays(spec.windows().lookbackDays()));
         List<Instant> starts = new ArrayList<>();
         Instant start = align(from, spec);
         while (start.isBefore(now)) {
             starts.add(start);
-            Instant next = align(start.plus(spec.maxWindow()), spec);
-            start = next.isAfter(start) ? next : start.plus(spec.maxWindow());
+            Instant next = align(start.plus(spec.windows().maxWindow()), spec);
+            start = next.isAfter(start) ? next : start.plus(spec.windows().maxWindow());
         }
         List<Window> windows = new ArrayList<>();
         DeviceRun run = new DeviceRun();
@@ -58,9 +60,9 @@ public class FetchWindows {
      * per day, month or year of {@code collectTime}), in the source's time zone.
      */
     static Instant align(Instant at, HttpSourceSpec spec) {
-        ZonedDateTime t = at.atZone(spec.timeZone());
+        ZonedDateTime t = at.atZone(spec.records().timeZone());
         ZonedDateTime aligned =
-                switch (spec.windowAlign()) {
+                switch (spec.windows().windowAlign()) {
                     case "hour" -> t.truncatedTo(ChronoUnit.HOURS);
                     case "day" -> t.truncatedTo(ChronoUnit.DAYS);
                     case "month" -> t.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
@@ -82,7 +84,8 @@ public class FetchWindows {
         HttpSourceSpec spec = exchange.getProperty(HttpSources.SOURCE, HttpSourceSpec.class);
         Device device = exchange.getProperty(DEVICE, Device.class);
         Window window = exchange.getProperty(WINDOW, Window.class);
-        boolean settled = window.end().isBefore(Instant.now().minus(spec.lateDataGrace()));
+        boolean settled =
+                window.end().isBefore(Instant.now().minus(spec.windows().lateDataGrace()));
         if (settled) {
             cursors.advance(spec.sourceId(), device.id(), window.end());
         }

@@ -1,7 +1,7 @@
 package io.camelingestor.source.http;
 
-import java.net.http.HttpRequest;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * How an HTTP source authenticates. The source's {@code auth} template parameter names the Spring bean:
@@ -10,8 +10,11 @@ import java.util.List;
  */
 public interface HttpAuth {
 
-    /** Adds the credentials to a data request, logging in or fetching a token first when none is cached. */
-    void apply(HttpSourceSpec spec, Device device, HttpRequest.Builder request);
+    /**
+     * Adds the credentials to a data request as headers ({@code header.accept(name, value)}), logging in or
+     * fetching a token first when none is cached.
+     */
+    void apply(HttpSourceSpec spec, Device device, BiConsumer<String, String> header);
 
     /**
      * The server refused the credentials (401, or the API's "not logged in" code): forgets what is cached.

@@ -15,14 +15,14 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends the requests of the HTTP sources (the JDK's {@link HttpClient}) and sorts what comes back: a response
- * to read, a failure that may pass ({@link HttpTransientException}: timeout, connection, 429, 5xx), or one
- * that will not ({@link InputRejectedException}: other 4xx). Also keeps each source under its requests per
- * minute.
+ * Sends the login and token calls of the {@link HttpAuth} beans (the JDK's {@link HttpClient}: they happen
+ * inside the {@code prepare-request} step, behind the source's throttle) and sorts what comes back, as
+ * {@link HttpRequests} does for the data requests (camel-http): a response to read, a failure that may pass
+ * ({@link HttpTransientException}: timeout, connection, 429, 5xx), or one that will not
+ * ({@link InputRejectedException}: other 4xx).
  *
  * <p>A response body is read into memory whole, up to {@value #MAX_BODY} bytes: one page of an API. An API
  * whose window would be larger must be paged (or given a smaller {@code maxWindow}).
@@ -38,8 +38,6 @@ public class HttpCalls {
             .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
 
-    private final Map<String, RateLimit> limits = new ConcurrentHashMap<>();
-
     /** A response as read: status, headers and the whole body of one page. */
     public record Response(int status, java.net.http.HttpHeaders headers, byte[] body) {
         public String text() {
@@ -48,16 +46,12 @@ public class HttpCalls {
     }
 
     /**
-     * Sends a request within the source's rate limit.
+     * Sends a login or token request.
      *
      * @param what a description of the request for messages: method and URL, secrets already removed
      * @throws HttpTransientException on a timeout or a connection failure
      */
     public Response send(HttpSourceSpec spec, HttpRequest request, String what) {
-        if (spec.rateLimit() > 0) {
-            limits.computeIfAbsent(spec.sourceId(), id -> new RateLimit(spec.rateLimit()))
-                    .acquire();
-        }
         try {
             HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
@@ -72,7 +66,7 @@ public class HttpCalls {
             }
         } catch (HttpTimeoutException e) {
             throw new HttpTransientException(
-                    what + ": no response within " + spec.timeout().toSeconds() + " s (timeout)", null, e);
+                    what + ": no response within " + spec.request().timeout().toSeconds() + " s (timeout)", null, e);
         } catch (ConnectException e) {
             throw new HttpTransientException(
                     what + ": cannot connect (" + e.getClass().getSimpleName() + ")", null, e);
@@ -90,14 +84,24 @@ public class HttpCalls {
      * statuses are rejected at once. Both carry the request and an excerpt of the response, cleaned.
      */
     public RuntimeException failure(Response response, String what, Redactor redactor) {
-        String excerpt = redactor.clean(excerpt(response.body()));
-        String message = what + " answered HTTP " + response.status() + ": " + excerpt;
-        if (response.status() == 429 || response.status() >= 500) {
-            return new HttpTransientException(message, retryAfter(response), null);
+        return failure(
+                response.status(),
+                response.body(),
+                response.headers().firstValue("Retry-After").orElse(null),
+                what,
+                redactor);
+    }
+
+    /** The same from a status, a body and a Retry-After header value (null when absent). */
+    static RuntimeException failure(int status, byte[] body, String retryAfter, String what, Redactor redactor) {
+        String excerpt = redactor.clean(excerpt(body));
+        String message = what + " answered HTTP " + status + ": " + excerpt;
+        if (status == 429 || status >= 500) {
+            return new HttpTransientException(message, retryAfter(retryAfter), null);
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("request", what);
-        details.put("status", response.status());
+        details.put("status", status);
         details.put("response", excerpt);
         return new InputRejectedException(message, details);
     }
@@ -109,8 +113,7 @@ public class HttpCalls {
     }
 
     /** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
-    static Duration retryAfter(Response response) {
-        String value = response.headers().firstValue("Retry-After").orElse(null);
+    static Duration retryAfter(String value) {
         if (value == null) {
             return null;
         }
@@ -124,37 +127,6 @@ public class HttpCalls {
                 return wait.isNegative() ? Duration.ZERO : wait;
             } catch (java.time.format.DateTimeParseException unreadable) {
                 return null;
-            }
-        }
-    }
-
-    /**
-     * Spaces a source's requests at least 60 s / {@code perMinute} apart. Written here because the requests
-     * of one run (pages, windows, logins) are made inside one exchange, where Camel's throttle EIP, which
-     * counts exchanges, does not see them.
-     */
-    static final class RateLimit {
-        private final long intervalNanos;
-        private long next = System.nanoTime();
-
-        RateLimit(int perMinute) {
-            this.intervalNanos = 60_000_000_000L / perMinute;
-        }
-
-        void acquire() {
-            long wait;
-            synchronized (this) {
-                long now = System.nanoTime();
-                long at = Math.max(now, next);
-                next = at + intervalNanos;
-                wait = at - now;
-            }
-            if (wait > 0) {
-                try {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
             }
         }
     }

@@ -10,9 +10,13 @@ import java.util.Set;
 
 /**
  * One HTTP source, as its {@code templatedRoute} of {@code routes/templates/http-poll-source.yaml} describes
- * it (placeholders resolved). The README's "HTTP sources" table explains every parameter. Secrets
- * ({@code token}, {@code password}, {@code clientSecret}) are never printed: {@link #toString()} leaves them
- * out and {@link #secrets()} lists them for {@link Redactor}.
+ * it (placeholders resolved), grouped as a run uses it: the {@link Request}, the {@link Devices}, the
+ * {@link Credentials}, the {@link Windows}, the {@link Pages}, the {@link Records} and the API's
+ * {@link FailCodes}. The README's "HTTP sources" table explains every parameter. Secrets ({@code token},
+ * {@code password}, {@code clientSecret}) are never printed: {@link #toString()} leaves them out and
+ * {@link #secrets()} lists them for {@link Redactor}.
+ *
+ * @param rateLimit requests per minute at most (the route's {@code rate-limit} throttle), 0 for none
  */
 public record HttpSourceSpec(
         String sourceId,
@@ -20,71 +24,128 @@ public record HttpSourceSpec(
         String granularity,
         boolean enabled,
         List<String> requires,
-        String baseUrl,
-        String method,
-        String path,
-        String body,
-        List<String> devices,
-        String devicesFile,
-        String auth,
-        String authHeader,
-        String token,
-        String username,
-        String password,
-        String clientId,
-        String clientSecret,
-        String tokenUrl,
-        String scope,
-        String loginPath,
-        String loginBody,
-        String sessionTokenFrom,
-        String sessionHeader,
-        String sessionPrefix,
-        int lookbackDays,
-        Duration maxWindow,
-        Duration lateDataGrace,
-        String windowAlign,
-        String paging,
-        String pageParam,
-        String pageSizeParam,
-        int pageSize,
-        int firstPage,
-        String cursorParam,
-        String nextCursorPath,
-        int maxPages,
-        String recordsPath,
-        String shape,
-        String timeField,
-        String variableField,
-        String valueField,
-        String valuesPath,
-        String itemTimeField,
-        String itemValueField,
-        ZoneId timeZone,
+        Request request,
+        Devices devices,
+        Credentials credentials,
+        Windows windows,
+        Pages pages,
+        Records records,
         int rateLimit,
-        Duration timeout,
-        String failCodePath,
-        Set<String> throttledCodes,
-        Set<String> reloginCodes) {
+        FailCodes failCodes) {
+
+    /** How a window's pages follow each other (the {@code each-page} loop of routes/http-fetch.yaml). */
+    public enum Paging {
+        /** One request per window. */
+        NONE,
+        /** {@code pageParam} counts pages from {@code firstPage}; a page shorter than {@code pageSize} is the last. */
+        PAGE,
+        /** {@code pageParam} is the number of records already read; a short page is the last. */
+        OFFSET,
+        /** The body's {@code nextCursorPath} is sent back in {@code cursorParam}; absent or empty ends. */
+        CURSOR,
+        /** The {@code Link} header's {@code rel="next"} URL; absent ends. */
+        LINK;
+
+        static Paging of(String sourceId, String value) {
+            for (Paging p : values()) {
+                if (p.name().equalsIgnoreCase(value.trim())) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("source " + sourceId + ": paging '" + value + "' is not one of "
+                    + Arrays.stream(values())
+                            .map(v -> v.name().toLowerCase(java.util.Locale.ROOT))
+                            .toList());
+        }
+    }
+
+    /** The data requests: {@code baseUrl}, {@code method}, {@code path} and {@code body} templates, timeout. */
+    public record Request(String baseUrl, String method, String path, String body, Duration timeout) {
+
+        /**
+         * The camel-http endpoint of the source's requests (its {@code toD}): scheme and host of {@code baseUrl},
+         * the timeouts, and failures answered rather than thrown (the {@code check-answer} step sorts them). One
+         * endpoint per source, whatever the page: the page's URL goes in the {@code CamelHttpUri} header.
+         */
+        public String endpoint() {
+            java.net.URI base = java.net.URI.create(baseUrl);
+            return base.getScheme() + "://" + base.getRawAuthority()
+                    + "?throwExceptionOnFailure=false&followRedirects=true"
+                    + "&httpClient.responseTimeout=" + timeout.toMillis()
+                    + "&httpConnection.connectTimeout=10000"
+                    + "&httpClientConfigurer=#" + HttpSourceCircuitConfig.CLIENT
+                    + "&headerFilterStrategy=#" + HttpSourceCircuitConfig.HEADERS;
+        }
+    }
+
+    /** The devices: {@code devices} ids, or a {@code devicesFile} with per-device tokens (null for none). */
+    public record Devices(List<String> ids, String file) {}
+
+    /** The {@link HttpAuth} bean ({@code auth}) and what it needs; secrets left out of {@link #toString()}. */
+    public record Credentials(
+            String bean,
+            String authHeader,
+            String token,
+            String username,
+            String password,
+            String clientId,
+            String clientSecret,
+            String tokenUrl,
+            String scope,
+            String loginPath,
+            String loginBody,
+            String sessionTokenFrom,
+            String sessionHeader,
+            String sessionPrefix) {
+
+        @Override
+        public String toString() {
+            return "Credentials[" + bean + "]";
+        }
+    }
+
+    /** How the fetch windows are cut from the cursor (see {@link FetchWindows}). */
+    public record Windows(int lookbackDays, Duration maxWindow, Duration lateDataGrace, String windowAlign) {}
+
+    /** The paging: its {@link Paging} mode and parameters. */
+    public record Pages(
+            Paging mode,
+            String pageParam,
+            String pageSizeParam,
+            int pageSize,
+            int firstPage,
+            String cursorParam,
+            String nextCursorPath,
+            int maxPages) {}
+
+    /** Where the records are in a body and their shape (see {@link RecordShapes}), and their time. */
+    public record Records(
+            String recordsPath,
+            String shape,
+            String timeField,
+            String variableField,
+            String valueField,
+            String valuesPath,
+            String itemTimeField,
+            String itemValueField,
+            ZoneId timeZone) {}
+
+    /** An API-level failure code in a 200 body: where, which mean "too frequent", which "log in again". */
+    public record FailCodes(String path, Set<String> throttled, Set<String> relogin) {}
 
     public static final Set<String> SHAPES = Set.of("records", "columns", "variables", "variableMap");
     public static final Set<String> ALIGN = Set.of("none", "hour", "day", "month", "year");
-    public static final Set<String> PAGING = Set.of("none", "page", "offset", "cursor", "link");
 
     public HttpSourceSpec {
-        if (!SHAPES.contains(shape)) {
+        if (!SHAPES.contains(records.shape())) {
             throw new IllegalArgumentException(
-                    "source " + sourceId + ": shape '" + shape + "' is not one of " + SHAPES);
+                    "source " + sourceId + ": shape '" + records.shape() + "' is not one of " + SHAPES);
         }
-        if (!PAGING.contains(paging)) {
+        if (!ALIGN.contains(windows.windowAlign())) {
             throw new IllegalArgumentException(
-                    "source " + sourceId + ": paging '" + paging + "' is not one of " + PAGING);
+                    "source " + sourceId + ": windowAlign '" + windows.windowAlign() + "' is not one of " + ALIGN);
         }
-        if (!ALIGN.contains(windowAlign)) {
-            throw new IllegalArgumentException(
-                    "source " + sourceId + ": windowAlign '" + windowAlign + "' is not one of " + ALIGN);
-        }
-        if (maxWindow.isNegative() || maxWindow.isZero()) {
+        if (windows.maxWindow().isNegative() || windows.maxWindow().isZero()) {
             throw new IllegalArgumentException("source " + sourceId + ": maxWindow must be positive");
         }
     }
@@ -97,66 +158,71 @@ public record HttpSourceSpec(
                 blankToNull(p.get("granularity")),
                 Boolean.parseBoolean(p.getOrDefault("enabled", "true").trim()),
                 list(p.get("requires")),
-                stripSlash(p.getOrDefault("baseUrl", "")),
-                p.getOrDefault("method", "GET").trim().toUpperCase(java.util.Locale.ROOT),
-                p.getOrDefault("path", ""),
-                blankToNull(p.get("body")),
-                list(p.get("devices")),
-                blankToNull(p.get("devicesFile")),
-                p.getOrDefault("auth", "noAuth").trim(),
-                p.getOrDefault("authHeader", "Authorization").trim(),
-                blankToNull(p.get("token")),
-                blankToNull(p.get("username")),
-                blankToNull(p.get("password")),
-                blankToNull(p.get("clientId")),
-                blankToNull(p.get("clientSecret")),
-                blankToNull(p.get("tokenUrl")),
-                blankToNull(p.get("scope")),
-                blankToNull(p.get("loginPath")),
-                blankToNull(p.get("loginBody")),
-                p.getOrDefault("sessionTokenFrom", "json:/accessToken").trim(),
-                p.getOrDefault("sessionHeader", "Authorization").trim(),
-                p.getOrDefault("sessionPrefix", "Bearer "),
-                Integer.parseInt(p.getOrDefault("lookbackDays", "7").trim()),
-                Duration.parse(p.getOrDefault("maxWindow", "P7D").trim()),
-                Duration.parse(p.getOrDefault("lateDataGrace", "P1D").trim()),
-                p.getOrDefault("windowAlign", "none").trim(),
-                p.getOrDefault("paging", "none").trim(),
-                p.getOrDefault("pageParam", "page").trim(),
-                blankToNull(p.get("pageSizeParam")),
-                Integer.parseInt(p.getOrDefault("pageSize", "100").trim()),
-                Integer.parseInt(p.getOrDefault("firstPage", "1").trim()),
-                p.getOrDefault("cursorParam", "cursor").trim(),
-                p.getOrDefault("nextCursorPath", "/next").trim(),
-                Integer.parseInt(p.getOrDefault("maxPages", "1000").trim()),
-                p.getOrDefault("recordsPath", "$").trim(),
-                p.getOrDefault("shape", "records").trim(),
-                required(p, "timeField", sourceId),
-                p.getOrDefault("variableField", "variable").trim(),
-                p.getOrDefault("valueField", "value").trim(),
-                p.getOrDefault("valuesPath", "values").trim(),
-                p.getOrDefault("itemTimeField", "timestamp").trim(),
-                p.getOrDefault("itemValueField", "value").trim(),
-                ZoneId.of(p.getOrDefault("timeZone", "UTC").trim()),
+                new Request(
+                        stripSlash(p.getOrDefault("baseUrl", "")),
+                        p.getOrDefault("method", "GET").trim().toUpperCase(java.util.Locale.ROOT),
+                        p.getOrDefault("path", ""),
+                        blankToNull(p.get("body")),
+                        Duration.ofSeconds(Long.parseLong(
+                                p.getOrDefault("timeoutSeconds", "30").trim()))),
+                new Devices(list(p.get("devices")), blankToNull(p.get("devicesFile"))),
+                new Credentials(
+                        p.getOrDefault("auth", "noAuth").trim(),
+                        p.getOrDefault("authHeader", "Authorization").trim(),
+                        blankToNull(p.get("token")),
+                        blankToNull(p.get("username")),
+                        blankToNull(p.get("password")),
+                        blankToNull(p.get("clientId")),
+                        blankToNull(p.get("clientSecret")),
+                        blankToNull(p.get("tokenUrl")),
+                        blankToNull(p.get("scope")),
+                        blankToNull(p.get("loginPath")),
+                        blankToNull(p.get("loginBody")),
+                        p.getOrDefault("sessionTokenFrom", "json:/accessToken").trim(),
+                        p.getOrDefault("sessionHeader", "Authorization").trim(),
+                        p.getOrDefault("sessionPrefix", "Bearer ")),
+                new Windows(
+                        Integer.parseInt(p.getOrDefault("lookbackDays", "7").trim()),
+                        Duration.parse(p.getOrDefault("maxWindow", "P7D").trim()),
+                        Duration.parse(p.getOrDefault("lateDataGrace", "P1D").trim()),
+                        p.getOrDefault("windowAlign", "none").trim()),
+                new Pages(
+                        Paging.of(sourceId, p.getOrDefault("paging", "none")),
+                        p.getOrDefault("pageParam", "page").trim(),
+                        blankToNull(p.get("pageSizeParam")),
+                        Integer.parseInt(p.getOrDefault("pageSize", "100").trim()),
+                        Integer.parseInt(p.getOrDefault("firstPage", "1").trim()),
+                        p.getOrDefault("cursorParam", "cursor").trim(),
+                        p.getOrDefault("nextCursorPath", "/next").trim(),
+                        Integer.parseInt(p.getOrDefault("maxPages", "1000").trim())),
+                new Records(
+                        p.getOrDefault("recordsPath", "$").trim(),
+                        p.getOrDefault("shape", "records").trim(),
+                        required(p, "timeField", sourceId),
+                        p.getOrDefault("variableField", "variable").trim(),
+                        p.getOrDefault("valueField", "value").trim(),
+                        p.getOrDefault("valuesPath", "values").trim(),
+                        p.getOrDefault("itemTimeField", "timestamp").trim(),
+                        p.getOrDefault("itemValueField", "value").trim(),
+                        ZoneId.of(p.getOrDefault("timeZone", "UTC").trim())),
                 Integer.parseInt(p.getOrDefault("rateLimit", "0").trim()),
-                Duration.ofSeconds(
-                        Long.parseLong(p.getOrDefault("timeoutSeconds", "30").trim())),
-                blankToNull(p.get("failCodePath")),
-                new LinkedHashSet<>(list(p.get("throttledCodes"))),
-                new LinkedHashSet<>(list(p.get("reloginCodes"))));
+                new FailCodes(
+                        blankToNull(p.get("failCodePath")),
+                        new LinkedHashSet<>(list(p.get("throttledCodes"))),
+                        new LinkedHashSet<>(list(p.get("reloginCodes")))));
     }
 
     /** The values that must never appear in a log line, an error report or a stored URI. */
     public List<String> secrets() {
-        return java.util.stream.Stream.of(token, password, clientSecret)
+        return java.util.stream.Stream.of(credentials.token(), credentials.password(), credentials.clientSecret())
                 .filter(s -> s != null && !s.isBlank())
                 .toList();
     }
 
     @Override
     public String toString() {
-        return "HttpSourceSpec[" + sourceId + " -> " + dataset + ", " + method + " " + baseUrl + path + ", auth " + auth
-                + "]";
+        return "HttpSourceSpec[" + sourceId + " -> " + dataset + ", " + request.method() + " " + request.baseUrl()
+                + request.path() + ", auth " + credentials.bean() + "]";
     }
 
     private static String required(Map<String, String> p, String name, String sourceId) {

@@ -4,14 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.camelingestor.datasource.DatasourceRegistry;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,16 +18,17 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
+import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
@@ -53,9 +50,12 @@ public class HttpSources implements CamelContextConfiguration {
     public static final String GROUP = "http-sources";
     public static final String SOURCE = "source";
     public static final String BUSY = "httpSourceBusy";
-    public static final String CIRCUIT_OPEN = "httpSourceCircuitOpen";
+    /** Set by {@link #finish}: why the run failed (a window FAILED or REJECTED), absent when it succeeded. */
+    public static final String RUN_ERROR = "httpRunError";
     /** Header set by {@link SourceRunner}: an operator's run goes through an open circuit (it is the probe). */
     public static final String RUN_NOW = "httpSourceRunNow";
+    /** The step id of a source route's circuitBreaker, after the route's prefixId ({@code <routeId>.}). */
+    public static final String CIRCUIT_STEP = "circuit";
 
     private static final Logger log = LoggerFactory.getLogger(HttpSources.class);
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z0-9_.\\-]+)}");
@@ -66,7 +66,6 @@ public class HttpSources implements CamelContextConfiguration {
     private final Map<String, SourceState> states = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> running = new ConcurrentHashMap<>();
     private final SourceRunLocks runLocks;
-    private final CircuitBreakerRegistry circuits;
     private CamelContext camel;
     private final DatasourceRegistry datasources;
 
@@ -76,29 +75,32 @@ public class HttpSources implements CamelContextConfiguration {
         this.jdbc = jdbc;
         this.datasources = datasources;
         this.runLocks = runLocks;
-        // a run is a call: after `failed-runs` failed runs in a row the circuit opens and scheduled runs are
-        // skipped for `open-for`; then one run is let through (half open): success closes it, failure reopens
-        int failedRuns = environment.getProperty("ingestor.http.circuit.failed-runs", Integer.class, 3);
-        Duration openFor =
-                environment.getProperty("ingestor.http.circuit.open-for", Duration.class, Duration.ofMinutes(30));
-        this.circuits = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(failedRuns)
-                .minimumNumberOfCalls(failedRuns)
-                .failureRateThreshold(100)
-                .waitDurationInOpenState(openFor)
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .build());
+    }
+
+    /**
+     * The source route's circuitBreaker (step {@code <routeId>.circuit}), or null when the route is not
+     * running or has no circuit of its own.
+     */
+    private io.github.resilience4j.circuitbreaker.CircuitBreaker circuit(String sourceId) {
+        if (camel == null) {
+            return null;
+        }
+        ResilienceProcessor processor = camel.getProcessor(sourceId + "." + CIRCUIT_STEP, ResilienceProcessor.class);
+        return processor == null ? null : processor.getCircuitBreaker();
     }
 
     /** Closes a source's circuit and forgets its recent runs (after its settings were fixed, say). */
     public void resetCircuit(String sourceId) {
-        circuits.circuitBreaker(sourceId).reset();
+        var circuit = circuit(sourceId);
+        if (circuit != null) {
+            circuit.reset();
+        }
     }
 
-    /** The circuit of a source: {@code closed}, {@code open} or {@code half_open}. */
+    /** The circuit of a source: {@code closed}, {@code open} or {@code half_open} ({@code closed} when stopped). */
     public String circuitState(String sourceId) {
-        return circuits.circuitBreaker(sourceId).getState().name().toLowerCase(java.util.Locale.ROOT);
+        var circuit = circuit(sourceId);
+        return circuit == null ? "closed" : circuit.getState().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** What health shows for one source. */
@@ -219,6 +221,11 @@ public class HttpSources implements CamelContextConfiguration {
         if (!spec.enabled()) {
             return "disabled";
         }
+        RouteDefinition route = model().getRouteDefinition(spec.sourceId());
+        if (route != null && !(spec.sourceId() + ".").equals(route.getNodePrefixId())) {
+            // without it the step ids, and the circuit named after its step id, would be shared with other sources
+            return "misconfigured: its templatedRoute needs prefixId: " + spec.sourceId() + ".";
+        }
         List<String> missing = new ArrayList<>();
         boolean registered = !datasources.ofKind(kindOf(spec)).isEmpty();
         for (String name : spec.requires()) {
@@ -227,7 +234,7 @@ public class HttpSources implements CamelContextConfiguration {
                 missing.add(name);
             }
         }
-        if (missing.isEmpty() && (spec.devicesFile() != null || registered)) {
+        if (missing.isEmpty() && (spec.devices().file() != null || registered)) {
             try {
                 devices(spec);
             } catch (MissingSettingException e) {
@@ -238,10 +245,11 @@ public class HttpSources implements CamelContextConfiguration {
     }
 
     /**
-     * Called first by {@code direct:http-fetch} (header {@code sourceId}): leaves the exchange property
+     * Step {@code begin-run} of a source route (header {@code sourceId}): leaves the exchange property
      * {@value #SOURCE} (the source's {@link HttpSourceSpec}), or {@value #BUSY} when a run of the same source is
      * in progress (a scheduled run meeting a "run now", say): this one is then skipped. The run holds the
-     * source until its exchange completes.
+     * source until its exchange completes, on this replica and cluster-wide ({@link SourceRunLocks}). This is
+     * the one place that decides whether a run may start.
      *
      * @throws IllegalStateException when the source is disabled, not configured or misconfigured
      */
@@ -260,26 +268,14 @@ public class HttpSources implements CamelContextConfiguration {
         if (problem != null) {
             throw new IllegalStateException("HTTP source " + sourceId + " " + problem);
         }
-        CircuitBreaker circuit = circuits.circuitBreaker(sourceId);
-        boolean runNow = exchange.getIn().getHeader(RUN_NOW, false, Boolean.class);
-        if (!runNow && !circuit.tryAcquirePermission()) {
-            exchange.setProperty(CIRCUIT_OPEN, true);
-            return;
-        }
         Semaphore slot = running.computeIfAbsent(sourceId, id -> new Semaphore(1));
         if (!slot.tryAcquire()) {
-            if (!runNow) {
-                circuit.releasePermission();
-            }
             exchange.setProperty(BUSY, true);
             return;
         }
-        // issue 14: and not running on another replica either
+        // and not running on another replica either (source_run, one row per source)
         if (!runLocks.tryLock(sourceId)) {
             slot.release();
-            if (!runNow) {
-                circuit.releasePermission();
-            }
             exchange.setProperty(BUSY, true);
             return;
         }
@@ -294,6 +290,28 @@ public class HttpSources implements CamelContextConfiguration {
             }
         });
         exchange.setProperty(SOURCE, spec);
+    }
+
+    /**
+     * Runs the source's route now, as its trigger would, with the header {@value #RUN_NOW} (the route then
+     * goes around its circuit), and returns when the run is over. A trigger ({@code timer:}, {@code quartz:})
+     * cannot be sent to, so the exchange is handed to the route's processor, as the trigger's consumer does.
+     *
+     * @param runNow false to run it as the schedule does (through the circuit)
+     */
+    public Exchange fire(String sourceId, boolean runNow) {
+        Route route = camel.getRoute(sourceId);
+        if (route == null || !GROUP.equals(route.getGroup())) {
+            throw new IllegalArgumentException("no HTTP source '" + sourceId + "' (sources: " + sourceIds() + ")");
+        }
+        Exchange exchange = route.getConsumer().createExchange(false);
+        exchange.getIn().setHeader(RUN_NOW, runNow);
+        try {
+            AsyncProcessorConverterHelper.convert(route.getProcessor()).process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        }
+        return exchange;
     }
 
     /** Whether a run of the source is in progress. */
@@ -325,15 +343,8 @@ public class HttpSources implements CamelContextConfiguration {
                 spec.sourceId(),
                 (id, state) -> (state == null ? new SourceState(id, "started", true, null, null, null, 0) : state)
                         .withRun(Instant.now(), error.orElse(null)));
-        CircuitBreaker circuit = circuits.circuitBreaker(spec.sourceId());
-        long took = System.currentTimeMillis() - started.toEpochMilli();
-        if (error.isPresent()) {
-            circuit.onError(took, TimeUnit.MILLISECONDS, new IllegalStateException(error.get()));
-        } else if (exchange.getIn().getHeader(RUN_NOW, false, Boolean.class)) {
-            circuit.transitionToClosedState(); // an operator's run that succeeds ends the pause at once
-        } else {
-            circuit.onSuccess(took, TimeUnit.MILLISECONDS);
-        }
+        // the source route's circuit counts the run failed when this is set (step `run-failed`)
+        error.ifPresentOrElse(e -> exchange.setProperty(RUN_ERROR, e), () -> exchange.removeProperty(RUN_ERROR));
         Map<String, Object> loaded = jdbc.queryForMap(
                 """
                 SELECT count(*) FILTER (WHERE status IN ('LOADED', 'PARTIAL')) AS windows,
@@ -348,6 +359,15 @@ public class HttpSources implements CamelContextConfiguration {
                 error.map(e -> "failed (" + e + ")").orElse("succeeded"),
                 loaded.get("windows"),
                 loaded.get("rows"));
+    }
+
+    /** Step {@code close-circuit-after-run-now}: an operator's run that succeeded ends the pause at once. */
+    public void afterRunNow(Exchange exchange) {
+        String sourceId = exchange.getIn().getHeader("sourceId", String.class);
+        var circuit = circuit(sourceId);
+        if (circuit != null && exchange.getProperty(RUN_ERROR) == null) {
+            circuit.transitionToClosedState();
+        }
     }
 
     /** Every source's state, for health and the REST API. */
@@ -417,8 +437,8 @@ public class HttpSources implements CamelContextConfiguration {
     }
 
     private List<Device> configuredDevices(HttpSourceSpec spec) {
-        if (spec.devicesFile() != null) {
-            Path file = Path.of(spec.devicesFile());
+        if (spec.devices().file() != null) {
+            Path file = Path.of(spec.devices().file());
             if (!Files.isRegularFile(file)) {
                 throw new MissingSettingException("devices file " + file);
             }
@@ -441,8 +461,8 @@ public class HttpSources implements CamelContextConfiguration {
                         "devices file " + file + " is not readable YAML: " + e.getMessage(), e);
             }
         }
-        if (!spec.devices().isEmpty()) {
-            return spec.devices().stream().map(id -> new Device(id, null)).toList();
+        if (!spec.devices().ids().isEmpty()) {
+            return spec.devices().ids().stream().map(id -> new Device(id, null)).toList();
         }
         return List.of(new Device("", null));
     }

@@ -35,9 +35,9 @@ public class LoginSessionAuth implements HttpAuth {
     }
 
     @Override
-    public void apply(HttpSourceSpec spec, Device device, HttpRequest.Builder request) {
+    public void apply(HttpSourceSpec spec, Device device, java.util.function.BiConsumer<String, String> header) {
         String token = cache.get(spec.sourceId(), () -> login(spec));
-        request.header(spec.sessionHeader(), spec.sessionPrefix() + token);
+        header.accept(spec.credentials().sessionHeader(), spec.credentials().sessionPrefix() + token);
     }
 
     @Override
@@ -52,12 +52,13 @@ public class LoginSessionAuth implements HttpAuth {
     }
 
     private TokenCache.Token login(HttpSourceSpec spec) {
-        String url = spec.baseUrl() + spec.loginPath();
-        String body = spec.loginBody()
-                .replace("{username}", jsonEscape(spec.username()))
-                .replace("{password}", jsonEscape(spec.password()));
+        String url = spec.request().baseUrl() + spec.credentials().loginPath();
+        String body = spec.credentials()
+                .loginBody()
+                .replace("{username}", jsonEscape(spec.credentials().username()))
+                .replace("{password}", jsonEscape(spec.credentials().password()));
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(spec.timeout())
+                .timeout(spec.request().timeout())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -68,7 +69,7 @@ public class LoginSessionAuth implements HttpAuth {
         if (response.status() / 100 != 2) {
             throw calls.failure(response, what, redactor);
         }
-        String from = spec.sessionTokenFrom();
+        String from = spec.credentials().sessionTokenFrom();
         String token = null;
         if (from.startsWith("cookie:")) {
             String name = from.substring("cookie:".length());

@@ -33,8 +33,8 @@ public class OAuth2Auth implements HttpAuth {
     }
 
     @Override
-    public void apply(HttpSourceSpec spec, Device device, HttpRequest.Builder request) {
-        request.header("Authorization", "Bearer " + cache.get(spec.sourceId(), () -> fetch(spec)));
+    public void apply(HttpSourceSpec spec, Device device, java.util.function.BiConsumer<String, String> header) {
+        header.accept("Authorization", "Bearer " + cache.get(spec.sourceId(), () -> fetch(spec)));
     }
 
     @Override
@@ -50,29 +50,32 @@ public class OAuth2Auth implements HttpAuth {
 
     private TokenCache.Token fetch(HttpSourceSpec spec) {
         List<String> form = new ArrayList<>();
-        if (spec.username() != null) {
+        if (spec.credentials().username() != null) {
             form.add("grant_type=password");
-            form.add("username=" + encode(spec.username()));
-            form.add("password=" + encode(spec.password()));
+            form.add("username=" + encode(spec.credentials().username()));
+            form.add("password=" + encode(spec.credentials().password()));
         } else {
             form.add("grant_type=client_credentials");
         }
-        if (spec.scope() != null) {
-            form.add("scope=" + encode(spec.scope()));
+        if (spec.credentials().scope() != null) {
+            form.add("scope=" + encode(spec.credentials().scope()));
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(spec.tokenUrl()))
-                .timeout(spec.timeout())
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(spec.credentials().tokenUrl()))
+                .timeout(spec.request().timeout())
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(String.join("&", form)));
-        if (spec.clientId() != null) {
-            String pair =
-                    encode(spec.clientId()) + ":" + (spec.clientSecret() == null ? "" : encode(spec.clientSecret()));
+        if (spec.credentials().clientId() != null) {
+            String pair = encode(spec.credentials().clientId()) + ":"
+                    + (spec.credentials().clientSecret() == null
+                            ? ""
+                            : encode(spec.credentials().clientSecret()));
             request.header(
                     "Authorization",
                     "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
         }
-        String what = "POST " + spec.tokenUrl() + " (token)";
+        String what = "POST " + spec.credentials().tokenUrl() + " (token)";
         HttpCalls.Response response = calls.send(spec, request.build(), what);
         Redactor redactor = new Redactor(spec.secrets());
         if (response.status() / 100 != 2) {

@@ -41,21 +41,22 @@ final class RecordShapes {
 
     static Page page(HttpSourceSpec spec, JsonNode body, String what) {
         List<ObjectNode> rows = rows(spec, body, what);
-        JsonNode node = body.at(pointer(spec.recordsPath()));
+        JsonNode node = body.at(pointer(spec.records().recordsPath()));
         return new Page(rows, node.isArray() ? node.size() : rows.size());
     }
 
     static List<ObjectNode> rows(HttpSourceSpec spec, JsonNode body, String what) {
-        JsonNode node = body.at(pointer(spec.recordsPath()));
+        JsonNode node = body.at(pointer(spec.records().recordsPath()));
         if (node.isMissingNode() || node.isNull()) {
-            throw shape(what, spec, "nothing at " + spec.recordsPath(), body);
+            throw shape(what, spec, "nothing at " + spec.records().recordsPath(), body);
         }
-        return switch (spec.shape()) {
+        return switch (spec.records().shape()) {
             case "records" -> records(spec, node, what, body);
             case "columns" -> columns(spec, node, what, body);
             case "variables" -> variables(spec, node, what, body);
             case "variableMap" -> variableMap(spec, node, what, body);
-            default -> throw new IllegalArgumentException("shape " + spec.shape());
+            default ->
+                throw new IllegalArgumentException("shape " + spec.records().shape());
         };
     }
 
@@ -74,7 +75,10 @@ final class RecordShapes {
     private static List<ObjectNode> records(HttpSourceSpec spec, JsonNode node, String what, JsonNode body) {
         if (!node.isArray()) {
             throw shape(
-                    what, spec, "an array of records at " + spec.recordsPath() + ", found " + node.getNodeType(), body);
+                    what,
+                    spec,
+                    "an array of records at " + spec.records().recordsPath() + ", found " + node.getNodeType(),
+                    body);
         }
         List<ObjectNode> rows = new ArrayList<>(node.size());
         for (JsonNode item : node) {
@@ -82,7 +86,7 @@ final class RecordShapes {
                 throw shape(
                         what,
                         spec,
-                        "objects in the array at " + spec.recordsPath() + ", found " + item.getNodeType(),
+                        "objects in the array at " + spec.records().recordsPath() + ", found " + item.getNodeType(),
                         body);
             }
             ObjectNode row = NODES.objectNode();
@@ -104,31 +108,34 @@ final class RecordShapes {
     }
 
     private static List<ObjectNode> columns(HttpSourceSpec spec, JsonNode node, String what, JsonNode body) {
-        JsonNode times = node.path(spec.timeField());
+        JsonNode times = node.path(spec.records().timeField());
         if (!node.isObject() || !times.isArray()) {
             throw shape(
                     what,
                     spec,
-                    "an object of arrays with a '" + spec.timeField() + "' array at " + spec.recordsPath(),
+                    "an object of arrays with a '" + spec.records().timeField() + "' array at "
+                            + spec.records().recordsPath(),
                     body);
         }
         List<ObjectNode> rows = new ArrayList<>(times.size());
         for (JsonNode time : times) {
             ObjectNode row = NODES.objectNode();
-            row.set(spec.timeField(), time);
+            row.set(spec.records().timeField(), time);
             rows.add(row);
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> column = it.next();
-            if (column.getKey().equals(spec.timeField()) || !column.getValue().isArray()) {
+            if (column.getKey().equals(spec.records().timeField())
+                    || !column.getValue().isArray()) {
                 continue;
             }
             if (column.getValue().size() != times.size()) {
                 throw shape(
                         what,
                         spec,
-                        "'" + column.getKey() + "' to have as many values as '" + spec.timeField() + "' ("
-                                + times.size() + "), found " + column.getValue().size(),
+                        "'" + column.getKey() + "' to have as many values as '"
+                                + spec.records().timeField() + "' (" + times.size() + "), found "
+                                + column.getValue().size(),
                         body);
             }
             for (int i = 0; i < times.size(); i++) {
@@ -143,26 +150,29 @@ final class RecordShapes {
             throw shape(
                     what,
                     spec,
-                    "an array of variable items at " + spec.recordsPath() + ", found " + node.getNodeType(),
+                    "an array of variable items at " + spec.records().recordsPath() + ", found " + node.getNodeType(),
                     body);
         }
         Map<String, ObjectNode> byTime = new LinkedHashMap<>();
         for (JsonNode item : node) {
-            JsonNode time = item.path(spec.timeField());
-            JsonNode variable = item.path(spec.variableField());
+            JsonNode time = item.path(spec.records().timeField());
+            JsonNode variable = item.path(spec.records().variableField());
             if (!item.isObject() || time.isMissingNode() || !variable.isValueNode()) {
                 throw shape(
                         what,
                         spec,
-                        "items with '" + spec.timeField() + "', '" + spec.variableField() + "' and '"
-                                + spec.valueField() + "'",
+                        "items with '" + spec.records().timeField() + "', '"
+                                + spec.records().variableField() + "' and '"
+                                + spec.records().valueField() + "'",
                         body);
             }
             ObjectNode row = byTime.computeIfAbsent(
-                    time.asText(), t -> NODES.objectNode().set(spec.timeField(), time));
+                    time.asText(), t -> NODES.objectNode().set(spec.records().timeField(), time));
             row.set(
                     variable.asText(),
-                    item.path(spec.valueField()).isMissingNode() ? NODES.nullNode() : item.get(spec.valueField()));
+                    item.path(spec.records().valueField()).isMissingNode()
+                            ? NODES.nullNode()
+                            : item.get(spec.records().valueField()));
         }
         return new ArrayList<>(byTime.values());
     }
@@ -172,29 +182,36 @@ final class RecordShapes {
             throw shape(
                     what,
                     spec,
-                    "an object of variables at " + spec.recordsPath() + ", found " + node.getNodeType(),
+                    "an object of variables at " + spec.records().recordsPath() + ", found " + node.getNodeType(),
                     body);
         }
         Map<String, ObjectNode> byTime = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> variable = it.next();
-            JsonNode values = variable.getValue().path(spec.valuesPath());
+            JsonNode values = variable.getValue().path(spec.records().valuesPath());
             if (!values.isArray()) {
-                throw shape(what, spec, "'" + variable.getKey() + "." + spec.valuesPath() + "' to be an array", body);
+                throw shape(
+                        what,
+                        spec,
+                        "'" + variable.getKey() + "." + spec.records().valuesPath() + "' to be an array",
+                        body);
             }
             for (JsonNode item : values) {
-                JsonNode time = item.path(spec.itemTimeField());
+                JsonNode time = item.path(spec.records().itemTimeField());
                 if (time.isMissingNode()) {
                     throw shape(
-                            what, spec, "'" + spec.itemTimeField() + "' in every item of " + variable.getKey(), body);
+                            what,
+                            spec,
+                            "'" + spec.records().itemTimeField() + "' in every item of " + variable.getKey(),
+                            body);
                 }
-                ObjectNode row = byTime.computeIfAbsent(
-                        time.asText(), t -> NODES.objectNode().set(spec.timeField(), time));
+                ObjectNode row = byTime.computeIfAbsent(time.asText(), t -> NODES.objectNode()
+                        .set(spec.records().timeField(), time));
                 row.set(
                         variable.getKey(),
-                        item.path(spec.itemValueField()).isMissingNode()
+                        item.path(spec.records().itemValueField()).isMissingNode()
                                 ? NODES.nullNode()
-                                : item.get(spec.itemValueField()));
+                                : item.get(spec.records().itemValueField()));
             }
         }
         return new ArrayList<>(byTime.values());
@@ -203,7 +220,8 @@ final class RecordShapes {
     private static InputRejectedException shape(String what, HttpSourceSpec spec, String expected, JsonNode body) {
         String excerpt = HttpCalls.excerpt(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return new InputRejectedException(
-                what + ": the response is not the expected shape (" + spec.shape() + "): expected " + expected,
+                what + ": the response is not the expected shape ("
+                        + spec.records().shape() + "): expected " + expected,
                 Map.of("request", what, "expected", expected, "response", excerpt));
     }
 }

@@ -2,7 +2,6 @@ package io.camelingestor.source.http;
 
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -12,11 +11,9 @@ import org.springframework.stereotype.Component;
 @Component("sourceRunner")
 public class SourceRunner {
 
-    private final ProducerTemplate producer;
     private final HttpSources sources;
 
-    public SourceRunner(ProducerTemplate producer, HttpSources sources) {
-        this.producer = producer;
+    public SourceRunner(HttpSources sources) {
         this.sources = sources;
     }
 
@@ -36,10 +33,7 @@ public class SourceRunner {
         if (sources.running(sourceId)) {
             throw new IllegalStateException("HTTP source " + sourceId + " is running already");
         }
-        Exchange done = producer.send("direct:run-source", e -> {
-            e.getIn().setHeader("sourceId", sourceId);
-            e.getIn().setHeader(HttpSources.RUN_NOW, true);
-        });
+        Exchange done = sources.fire(sourceId, true);
         if (done.getException() != null) {
             throw CamelExecutionException.wrapCamelExecutionException(done, done.getException());
         }

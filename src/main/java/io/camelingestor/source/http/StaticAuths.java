@@ -12,7 +12,7 @@ class StaticAuths {
     /** No credentials (Open-Meteo). */
     @Bean
     HttpAuth noAuth() {
-        return (spec, device, request) -> {};
+        return (spec, device, header) -> {};
     }
 
     /**
@@ -21,28 +21,30 @@ class StaticAuths {
      */
     @Bean
     HttpAuth headerTokenAuth() {
-        return (spec, device, request) -> request.header(spec.authHeader(), tokenOf(spec, device));
+        return (spec, device, header) -> header.accept(spec.credentials().authHeader(), tokenOf(spec, device));
     }
 
     /** {@code Authorization: Bearer <token>} with the device's or the source's token. */
     @Bean
     HttpAuth bearerAuth() {
-        return (spec, device, request) -> request.header("Authorization", "Bearer " + tokenOf(spec, device));
+        return (spec, device, header) -> header.accept("Authorization", "Bearer " + tokenOf(spec, device));
     }
 
     /** {@code Authorization: Basic} from {@code username} and {@code password}. */
     @Bean
     HttpAuth basicAuth() {
-        return (spec, device, request) -> request.header(
+        return (spec, device, header) -> header.accept(
                 "Authorization",
                 "Basic "
                         + Base64.getEncoder()
-                                .encodeToString(
-                                        (spec.username() + ":" + spec.password()).getBytes(StandardCharsets.UTF_8)));
+                                .encodeToString((spec.credentials().username() + ":"
+                                                + spec.credentials().password())
+                                        .getBytes(StandardCharsets.UTF_8)));
     }
 
     static String tokenOf(HttpSourceSpec spec, Device device) {
-        String token = device.token() != null ? device.token() : spec.token();
+        String token =
+                device.token() != null ? device.token() : spec.credentials().token();
         if (token == null) {
             throw new IllegalStateException("source " + spec.sourceId() + ": no token for device " + device);
         }

@@ -169,13 +169,13 @@ class ApiFailuresTest extends HttpSourceTest {
     void aReadTimeoutIsRetriedThenDeadLetteredAndTheCursorStays() throws java.io.IOException {
         cursors.advance(SOURCE, DEVICE, hour.minusSeconds(3600));
         API.stubFor(get(urlPathEqualTo("/readings"))
-                .willReturn(json(data(row(0, 4.0))).withFixedDelay(1500)));
+                .willReturn(json(data(row(0, 4.0))).withFixedDelay(3000))); // test.paged waits 2 s
 
         runner.run(SOURCE);
 
         assertThat(batchesOf(SOURCE)).singleElement().satisfies(b -> {
             assertThat(b).containsEntry("status", "FAILED");
-            assertThat(b.get("error").toString()).contains("HttpTimeoutException");
+            assertThat(b.get("error").toString()).contains("SocketTimeoutException");
         });
         assertThat(deadLettersOf(SOURCE)).singleElement().satisfies(d -> assertThat(
                         d.get("payload_ref").toString())
@@ -184,7 +184,7 @@ class ApiFailuresTest extends HttpSourceTest {
         assertThat(cursor(SOURCE, DEVICE)).contains(hour.minusSeconds(3600));
         HttpSources.SourceState state = sources.states().get(SOURCE);
         assertThat(state.consecutiveFailures()).isPositive();
-        assertThat(state.lastError()).contains("FAILED").contains("HttpTimeoutException");
+        assertThat(state.lastError()).contains("FAILED").contains("SocketTimeoutException");
 
         // the failure stopped nothing else: a file dropped now is loaded, and the next run starts from the cursor
         String device = newDeviceId();
@@ -404,7 +404,7 @@ class ApiFailuresTest extends HttpSourceTest {
     }
 
     private void scheduledRun() {
-        camel.createProducerTemplate().sendBodyAndHeader("direct:http-fetch", null, "sourceId", SOURCE);
+        sources.fire(SOURCE, false); // as its trigger fires it: through the circuit
     }
 
     @Test

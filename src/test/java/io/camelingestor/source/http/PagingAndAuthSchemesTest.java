@@ -94,6 +94,34 @@ class PagingAndAuthSchemesTest extends HttpSourceTest {
         assertThat(cursor("test.link", "it-http-3")).contains(hour.plusSeconds(3600));
     }
 
+    @Test
+    void aPageThatFailsOnceIsSentAgainAloneThePagesBeforeItAreNotFetchedAgain() {
+        String basic = "Basic " + base64("it-basic:" + TEST_PASSWORD);
+        API.stubFor(get(urlPathEqualTo("/link/readings"))
+                .withQueryParam("page", absent())
+                .withHeader("Authorization", equalTo(basic))
+                .willReturn(json("[" + row(0, 1.5) + "]").withHeader("Link", "</link/readings?page=2>; rel=\"next\"")));
+        API.stubFor(get(urlPathEqualTo("/link/readings"))
+                .withQueryParam("page", equalTo("2"))
+                .inScenario("page 2")
+                .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503).withBody("busy"))
+                .willSetStateTo("up"));
+        API.stubFor(get(urlPathEqualTo("/link/readings"))
+                .withQueryParam("page", equalTo("2"))
+                .inScenario("page 2")
+                .whenScenarioStateIs("up")
+                .willReturn(json("[" + row(1, 2.5) + "]")));
+
+        runner.run("test.link");
+
+        assertThat(batchesOf("test.link"))
+                .singleElement()
+                .satisfies(b -> assertThat(b).containsEntry("status", "LOADED").containsEntry("rows_loaded", 2L));
+        API.verify(1, getRequestedFor(urlPathEqualTo("/link/readings")).withQueryParam("page", absent()));
+        API.verify(2, getRequestedFor(urlPathEqualTo("/link/readings")).withQueryParam("page", equalTo("2")));
+    }
+
     private String row(int hours, double kwh) {
         return "{\"time\":\"" + hour.plusSeconds(hours * 3600L) + "\",\"hourly_consumption\":" + kwh + "}";
     }

@@ -146,7 +146,7 @@ class RecordShapesTest {
                         null,
                         false))
                 .isEqualTo("{\"s\": \"a\\\"b\", \"t\": 1704148200000}");
-        assertThat(HttpFetcher.url(spec, device, window, 3, 0, null)).endsWith("?page=3&n=50");
+        assertThat(WindowPages.url(spec, device, window, 3, 0, null)).endsWith("?page=3&n=50");
     }
 
     @Test

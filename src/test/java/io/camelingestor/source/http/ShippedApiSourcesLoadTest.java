@@ -200,6 +200,7 @@ class ShippedApiSourcesLoadTest extends HttpSourceTest {
                 - templatedRoute:
                     routeTemplateRef: http-poll-source
                     routeId: test.added
+                    prefixId: "test.added."
                     parameters:
                       - {name: schedule, value: "timer:test.added?period=86400000&delay=86400000"}
                       - {name: requires, value: "TEST_API_URL"}
