@@ -36,22 +36,7 @@ class LiveEditsTest {
 
     @Test
     void editsTakeEffectAndBrokenEditsAreRefused() throws Exception {
-        TestDataDir.delete(root);
-        copy(Path.of("mappings"), mappings);
-        copy(Path.of("routes"), routes);
-        try (ChildIngestor child = ChildIngestor.start(
-                dataDir,
-                "live-node",
-                Map.of("INGESTOR_SECURITY_PASSWORD", ADMIN_PASSWORD),
-                Map.of(
-                        "ingestor.mappings-dir",
-                        mappings.toString(),
-                        "ingestor.routes-dir",
-                        routes.toString(),
-                        "ingestor.routes.reload",
-                        "true",
-                        "ingestor.mappings-watch-period",
-                        "300"))) {
+        try (ChildIngestor child = EditableService.start(root, "live-node", ADMIN_PASSWORD)) {
             JdbcTemplate db = child.database();
 
             // a valid mapping edit is in force for the next input, without a restart
@@ -118,46 +103,14 @@ class LiveEditsTest {
     }
 
     private void drop(String name, String content) throws IOException {
-        Path inbound = dataDir.resolve("inbound/energy_hourly");
-        Files.writeString(inbound.resolve(name + ".tmp"), content);
-        Files.move(inbound.resolve(name + ".tmp"), inbound.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        EditableService.drop(dataDir.resolve("inbound/energy_hourly"), name, content);
     }
 
-    /** The status the file's batch ends with (each file here is dropped once). */
     private static String awaitStatus(JdbcTemplate db, String file) {
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(250))
-                .until(() -> {
-                    String status = ChildIngestor.latestStatus(db, file);
-                    return status != null && !"RUNNING".equals(status);
-                });
-        return ChildIngestor.latestStatus(db, file);
+        return EditableService.awaitStatus(db, file);
     }
 
     private static String health(int port) throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
-                                .header(
-                                        "Authorization",
-                                        "Basic "
-                                                + java.util.Base64.getEncoder()
-                                                        .encodeToString(("admin:" + ADMIN_PASSWORD).getBytes()))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
+        return EditableService.getAsAdmin(port, "/actuator/health", ADMIN_PASSWORD);
     }
 }

@@ -35,22 +35,7 @@ class RouteEditsInSubFoldersTest {
 
     @Test
     void editsBelowTheRoutesFolderTakeEffect() throws Exception {
-        TestDataDir.delete(root);
-        copy(Path.of("mappings"), mappings);
-        copy(Path.of("routes"), routes);
-        try (ChildIngestor child = ChildIngestor.start(
-                dataDir,
-                "route-edits-node",
-                Map.of("INGESTOR_SECURITY_PASSWORD", ADMIN_PASSWORD),
-                Map.of(
-                        "ingestor.mappings-dir",
-                        mappings.toString(),
-                        "ingestor.routes-dir",
-                        routes.toString(),
-                        "ingestor.routes.reload",
-                        "true",
-                        "ingestor.mappings-watch-period",
-                        "300"))) {
+        try (ChildIngestor child = EditableService.start(root, "route-edits-node", ADMIN_PASSWORD)) {
             JdbcTemplate db = child.database();
             int port = child.port();
             assertThat(sources(port)).contains("\"files.energy_hourly\"").doesNotContain("files.meter_hourly");
@@ -120,9 +105,9 @@ class RouteEditsInSubFoldersTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> !sources(port).contains("\"files.meter_hourly\""));
             drop(
                     "energy_hourly",
-                    "agagagagagagagagagagagag-hourly.csv",
+                    "a0a0a0a0a0a0a0a0a0a0a0a0-hourly.csv",
                     "Date and Time,Hourly\n2025-06-06T00:00:00,1\n");
-            assertThat(awaitStatus(db, "agagagagagagagagagagagag-hourly.csv")).isEqualTo("LOADED");
+            assertThat(awaitStatus(db, "a0a0a0a0a0a0a0a0a0a0a0a0-hourly.csv")).isEqualTo("LOADED");
         }
     }
 
@@ -147,45 +132,14 @@ class RouteEditsInSubFoldersTest {
     }
 
     private static String sources(int port) throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/sources?limit=500"))
-                                .header(
-                                        "Authorization",
-                                        "Basic "
-                                                + Base64.getEncoder()
-                                                        .encodeToString(("admin:" + ADMIN_PASSWORD).getBytes()))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
+        return EditableService.getAsAdmin(port, "/api/sources?limit=500", ADMIN_PASSWORD);
     }
 
     private void drop(String dataset, String name, String content) throws IOException {
-        Path folder = inbound(dataset);
-        Files.writeString(folder.resolve(name + ".tmp"), content);
-        Files.move(folder.resolve(name + ".tmp"), folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        EditableService.drop(inbound(dataset), name, content);
     }
 
     private static String awaitStatus(JdbcTemplate db, String file) {
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(250))
-                .until(() -> {
-                    String status = ChildIngestor.latestStatus(db, file);
-                    return status != null && !"RUNNING".equals(status);
-                });
-        return ChildIngestor.latestStatus(db, file);
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
+        return EditableService.awaitStatus(db, file);
     }
 }

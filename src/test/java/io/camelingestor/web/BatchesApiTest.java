@@ -106,7 +106,7 @@ class BatchesApiTest extends IngestorIntegrationTest {
         JsonNode source = find(sources, "id", "files.energy_hourly");
         assertThat(source.path("state").asText()).isEqualTo("Started");
         assertThat(source.path("kind").asText()).isEqualTo("files");
-        assertThat(source.path("schedule").asText()).isEqualTo("delay=250");
+        assertThat(source.path("schedule").asText()).isEqualTo("delay=100");
         assertThat(source.path("lastRun").isNull()).isFalse();
         assertThat(source.path("lastSuccess").isNull()).isFalse();
         assertThat(find(sources, "id", "files.auto")).isNotNull();
