@@ -35,10 +35,14 @@ final class EditableService {
                 nodeId,
                 Map.of("INGESTOR_SECURITY_PASSWORD", adminPassword),
                 Map.of(
-                        "ingestor.mappings-dir", root.resolve("mappings").toString(),
-                        "ingestor.routes-dir", root.resolve("routes").toString(),
-                        "ingestor.routes.reload", "true",
-                        "ingestor.mappings-watch-period", "300"));
+                        "ingestor.mappings-dir",
+                        root.resolve("mappings").toString(),
+                        "ingestor.routes-dir",
+                        root.resolve("routes").toString(),
+                        "ingestor.routes.reload",
+                        "true",
+                        "ingestor.mappings-watch-period",
+                        "300"));
     }
 
     /** Writes the file under a temporary name and renames it into the folder, as a well-behaved writer does. */
