@@ -139,8 +139,9 @@ class OperatingARunningServiceTest {
             // the other components follow at their next look (the replica's lease at its next heartbeat, 5 s)
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofSeconds(1))
-                    .untilAsserted(() -> assertThat(http.get("/actuator/health", admin).body())
-                            .startsWith("{\"status\":\"UP\""));
+                    .untilAsserted(
+                            () -> assertThat(http.get("/actuator/health", admin).body())
+                                    .startsWith("{\"status\":\"UP\""));
 
             // secrets: masked in the actuator, absent from the log
             for (String path : List.of("/actuator/env", "/actuator/configprops")) {
