@@ -31,11 +31,13 @@ COPY --from=build /layers/application/ ./
 COPY routes/ /app/routes/
 COPY mappings/ /app/mappings/
 COPY sql/ /app/sql/
+COPY conf/ /app/conf/
 
 ENV INGESTOR_DATA_DIR=/data \
     INGESTOR_ROUTES_DIR=/app/routes \
     INGESTOR_MAPPINGS_DIR=/app/mappings \
     INGESTOR_SQL_DIR=/app/sql \
+    INGESTOR_CONF_DIR=/app/conf \
     TAGO_DEVICES_FILE=/app/conf/tago-devices.yaml \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError"
 

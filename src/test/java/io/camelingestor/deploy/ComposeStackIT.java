@@ -166,17 +166,21 @@ class ComposeStackIT {
                     }
                 }
             }
-            // a file with an invalid row and one the mapping cannot read: what the pipeline health panels show
+            // a file with an invalid row and one the mapping cannot read (each named by its meter, as the
+            // original energy files are): what the pipeline health panels show
             Map<String, String> others = Map.of(
-                    "it-partial-daily.csv", "Date and Time,Daily\n2025-09-01,10.5\n2025-09-02,-3\n",
-                    "it-rejected-daily.csv", "Date and Time,Energy\n2025-09-01,1\n");
+                    "a1b2c3d4e5f6a1b2c3d4e5f6-it-partial-daily.csv",
+                            "Date and Time,Daily\n2025-09-01,10.5\n2025-09-02,-3\n",
+                    "a1b2c3d4e5f6a1b2c3d4e5f6-it-rejected-daily.csv", "Date and Time,Energy\n2025-09-01,1\n");
             for (Map.Entry<String, String> file : others.entrySet()) {
                 drop(data, "energy_daily", file.getKey(), file.getValue().getBytes(StandardCharsets.UTF_8));
             }
-            assertThat(awaitStatus(db, "it-partial-daily.csv", ingestor, log)).isEqualTo("PARTIAL");
-            assertThat(awaitStatus(db, "it-rejected-daily.csv", ingestor, log)).isEqualTo("REJECTED");
+            assertThat(awaitStatus(db, "a1b2c3d4e5f6a1b2c3d4e5f6-it-partial-daily.csv", ingestor, log))
+                    .isEqualTo("PARTIAL");
+            assertThat(awaitStatus(db, "a1b2c3d4e5f6a1b2c3d4e5f6-it-rejected-daily.csv", ingestor, log))
+                    .isEqualTo("REJECTED");
             assertThat(data.resolve("processed/energy_hourly")).isDirectory();
-            assertThat(data.resolve("rejected/energy_daily/it-rejected-daily.csv.error.json"))
+            assertThat(data.resolve("rejected/energy_daily/a1b2c3d4e5f6a1b2c3d4e5f6-it-rejected-daily.csv.error.json"))
                     .exists();
             assertThat(data.resolve("pgdata")).doesNotExist();
 
