@@ -107,7 +107,10 @@ class IngestorBench {
                 .toList();
         String report = report(withHeap, naiveSeconds, postgres);
         System.out.println(report);
-        Files.writeString(Path.of("bench/results.md"), report);
+        // the replicas benchmark's figures are its own run's: kept as they are
+        Path resultsFile = Path.of("bench/results.md");
+        String replicas = ReplicasBench.section(resultsFile);
+        Files.writeString(resultsFile, replicas.isEmpty() ? report : report + "\n" + replicas);
     }
 
     private Result measure(RunningIngestor app, Connection db, Input input, int runs) throws Exception {

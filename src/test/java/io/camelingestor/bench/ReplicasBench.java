@@ -218,12 +218,17 @@ class ReplicasBench {
         md.append('\n').append(END).append('\n');
         Path results = Path.of("bench/results.md");
         String old = Files.exists(results) ? Files.readString(results) : "";
-        int b = old.indexOf(BEGIN);
-        int e = old.indexOf(END);
-        String updated = b >= 0 && e > b
-                ? old.substring(0, b) + md + old.substring(e + END.length() + 1)
-                : old + (old.endsWith("\n") ? "\n" : "\n\n") + md;
+        String kept = section(results);
+        String updated = kept.isEmpty() ? old + (old.endsWith("\n") ? "\n" : "\n\n") + md : old.replace(kept, md);
         Files.writeString(results, updated);
+    }
+
+    /** This benchmark's section of a results file, markers and final newline included; empty when it has none. */
+    static String section(Path results) throws IOException {
+        String text = Files.exists(results) ? Files.readString(results) : "";
+        int b = text.indexOf(BEGIN);
+        int e = text.indexOf(END);
+        return b >= 0 && e > b ? text.substring(b, Math.min(text.length(), e + END.length() + 1)) : "";
     }
 
     private static void deleteTree(Path dir) throws IOException {
