@@ -92,6 +92,31 @@ class RouteFilesMatchYamlDslSchemaTest {
         assertThat(messages).as(describe(file, messages)).isEmpty();
     }
 
+    /**
+     * Hawtio's route diagram (hawtio 5.2) links a route's first element to a node it never creates when that
+     * element is an {@code <errorHandler>}, and from then on no diagram of the page can be drawn: a route that
+     * needs its own error handler names a routeConfiguration instead ({@code routeConfigurationId}).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("routeFiles")
+    void noRouteDeclaresItsOwnErrorHandler(Path file) throws IOException {
+        for (JsonNode entry : YAML.readTree(file.toFile())) {
+            for (String kind : List.of("route", "routeTemplate")) {
+                JsonNode route = kind.equals("route")
+                        ? entry.path(kind)
+                        : entry.path(kind).path("route");
+                assertThat(route.has("errorHandler"))
+                        .as(
+                                "%s: %s %s has its own errorHandler; use a routeConfiguration (routeConfigurationId)",
+                                file,
+                                kind,
+                                route.path("id")
+                                        .asText(entry.path(kind).path("id").asText()))
+                        .isFalse();
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(
             strings = {

@@ -61,6 +61,16 @@ class JolokiaOnTheRunningServiceTest {
                         bridge + "/?p=" + encode("/exec/" + CONTEXT + "/dumpRoutesAsXml(boolean)/true"), VIEWER);
                 assertThat(refused(resolved)).as(resolved.body()).isTrue();
             }
+            // what a viewer's Hawtio route diagram asks: the statistics, by name and without a signature, posted
+            String token = SecurityMatrixTest.csrfToken(http, VIEWER);
+            Http.Response stats = SecurityMatrixTest.jolokia(
+                    http,
+                    VIEWER,
+                    token,
+                    "{\"type\":\"exec\",\"mbean\":\"" + CONTEXT.replace("\"", "\\\"")
+                            + "\",\"operation\":\"dumpRoutesStatsAsXml\",\"arguments\":[true,true]}");
+            assertThat(stats.json().path("status").asInt()).as(stats.body()).isEqualTo(200);
+            assertThat(stats.json().path("value").asText()).contains("<camelContextStat");
             assertThat(written).doesNotExist();
             // the probe can fail: the admin reads the same attribute and finds the password there
             Http.Response admin =

@@ -123,7 +123,7 @@ class SecurityMatrixTest extends IngestorIntegrationTest {
             "{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=ingestor,type=routes,name=\\\"files.auto\\\"\","
                     + "\"operation\":\"stop()\"}";
 
-    private static String csrfToken(Http http, String credentials) throws Exception {
+    static String csrfToken(Http http, String credentials) throws Exception {
         HttpResponse<String> page =
                 http.raw(http.request("/actuator/hawtio/", credentials).GET().build());
         return page.headers().allValues("Set-Cookie").stream()
@@ -133,7 +133,7 @@ class SecurityMatrixTest extends IngestorIntegrationTest {
                 .orElseThrow(() -> new AssertionError("no XSRF-TOKEN cookie: " + page.headers()));
     }
 
-    private static Http.Response jolokia(Http http, String credentials, String token, String body) throws Exception {
+    static Http.Response jolokia(Http http, String credentials, String token, String body) throws Exception {
         return http.send(http.request("/actuator/jolokia", credentials)
                 .header("Content-Type", "application/json")
                 .header("Cookie", "XSRF-TOKEN=" + token)

@@ -62,6 +62,10 @@ public class JolokiaRestrictor implements Restrictor {
             "dumpRoutesStatsAsXml()",
             "dumpRouteStatsAsXml()",
             "dumpStepStatsAsXml(boolean)",
+            // as Hawtio's route diagram calls them: by name, with (true, true); every overload only answers
+            "dumpRoutesStatsAsXml",
+            "dumpRouteStatsAsXml",
+            "dumpStepStatsAsXml",
             "dumpRoutesCoverageAsXml()",
             "dumpRouteCoverageAsXml()");
 
