@@ -23,8 +23,23 @@ import org.apache.poi.xssf.streaming.SXSSFWorkbook;
  */
 final class BenchInputs {
 
-    /** One benchmark input: the files dropped together, and the valid rows the floor loads. */
-    record Input(String name, List<Path> files, Path floorCsv, long rows, long validRows, String expectedStatus) {}
+    /**
+     * One benchmark input: the files dropped together, and the valid rows the floor loads (all in one file, and
+     * one file per input file for the per-file floor of many small files).
+     */
+    record Input(
+            String name,
+            List<Path> files,
+            Path floorCsv,
+            List<Path> floorCsvPerFile,
+            long rows,
+            long validRows,
+            String expectedStatus) {
+
+        Input(String name, Path file, Path floorCsv, long rows, long validRows, String expectedStatus) {
+            this(name, List.of(file), floorCsv, List.of(floorCsv), rows, validRows, expectedStatus);
+        }
+    }
 
     private static final Instant START = Instant.parse("2000-01-01T00:00:00Z");
 
@@ -65,31 +80,37 @@ final class BenchInputs {
                 valid++;
             }
         }
-        return new Input(name, List.of(file), floor, rows, valid, invalidEvery > 0 ? "PARTIAL" : "LOADED");
+        return new Input(name, file, floor, rows, valid, invalidEvery > 0 ? "PARTIAL" : "LOADED");
     }
 
     /** {@code count} files of {@code rows} rows each, one device per file. */
     Input smallFiles(String name, int count, int rows) throws IOException {
         List<Path> files = new ArrayList<>();
+        List<Path> floors = new ArrayList<>();
         Path floor = dir.resolve(name + ".floor.csv");
         try (BufferedWriter fl = Files.newBufferedWriter(floor, StandardCharsets.UTF_8)) {
             fl.write("device_id,ts,energy_kwh\n");
             for (int f = 0; f < count; f++) {
                 String device = device(0x1000 + f);
                 Path file = dir.resolve(device + "-" + name + "-" + f + ".csv");
-                try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                Path fileFloor = dir.resolve(name + "-" + f + ".floor.csv");
+                try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+                        BufferedWriter ff = Files.newBufferedWriter(fileFloor, StandardCharsets.UTF_8)) {
                     out.write("Date and Time,Hourly\n");
+                    ff.write("device_id,ts,energy_kwh\n");
                     for (int i = 0; i < rows; i++) {
                         String ts = START.plus(i, ChronoUnit.HOURS).toString();
                         String kwh = kwh();
                         out.write(ts + "," + kwh + "\n");
                         fl.write(device + "," + ts + "," + kwh + "\n");
+                        ff.write(device + "," + ts + "," + kwh + "\n");
                     }
                 }
                 files.add(file);
+                floors.add(fileFloor);
             }
         }
-        return new Input(name, files, floor, (long) count * rows, (long) count * rows, "LOADED");
+        return new Input(name, files, floor, floors, (long) count * rows, (long) count * rows, "LOADED");
     }
 
     /** An XLSX workbook written as a stream (POI's SXSSF), text timestamps and numeric values. */
@@ -118,7 +139,7 @@ final class BenchInputs {
             }
             workbook.dispose();
         }
-        return new Input(name, List.of(file), floor, rows, rows, "LOADED");
+        return new Input(name, file, floor, rows, rows, "LOADED");
     }
 
     private String kwh() {

@@ -33,11 +33,14 @@ import org.junit.jupiter.api.Test;
 class IngestorBench {
 
     private static final long ROWS = Long.getLong("bench.rows", 1_000_000);
-    private static final long BIG_ROWS = Long.getLong("bench.big-rows", 5_000_000);
+    private static final long BIG_ROWS = Long.getLong("bench.big-rows", 10_000_000);
+    private static final int SMALL_FILES = Integer.getInteger("bench.small-files", 500);
+    private static final int TINY_FILES = Integer.getInteger("bench.tiny-files", 5000);
     private static final int XLSX_ROWS = Integer.getInteger("bench.xlsx-rows", 200_000);
     private static final int NAIVE_ROWS = Integer.getInteger("bench.naive-rows", 20_000);
     private static final int RUNS = Integer.getInteger("bench.runs", 3);
     private static final String HEAP = System.getProperty("bench.heap", "256m");
+    private final BenchDatabase database = BenchDatabase.fromSystemProperties();
 
     /** The figures of one input. */
     record Result(Input input, List<Floor.Timing> floors, List<Run> runs, double peakHeapMb, String note) {
@@ -66,35 +69,58 @@ class IngestorBench {
         log("generating inputs in " + work.resolve("inputs"));
         inputs.add(generate.csv("valid-" + ROWS, ROWS, 0));
         inputs.add(generate.csv("invalid5pct-" + ROWS, ROWS, 20));
-        inputs.add(generate.smallFiles("small-20x100", 20, 100));
         inputs.add(generate.xlsx("xlsx-" + XLSX_ROWS, XLSX_ROWS));
+        Input hundreds = generate.smallFiles("small-" + SMALL_FILES + "x100", SMALL_FILES, 100);
+        inputs.add(hundreds);
+        if (TINY_FILES > 0) {
+            inputs.add(generate.smallFiles("small-" + TINY_FILES + "x10", TINY_FILES, 10));
+        }
         Input big = BIG_ROWS > 0 ? generate.csv("valid-" + BIG_ROWS, BIG_ROWS, 0) : null;
         Input naiveInput = generate.csv("naive-" + NAIVE_ROWS, NAIVE_ROWS, 0);
 
         List<Result> results = new ArrayList<>();
-        double naiveSeconds;
+        double naiveSeconds = -1;
         String postgres;
-        try (RunningIngestor app = RunningIngestor.start(jar, work.resolve("app"), HEAP);
-                Connection db = app.database()) {
+        // the default: ingestor.workers=2
+        try (RunningIngestor app = RunningIngestor.start(jar, work.resolve("app"), HEAP, List.of(), database.env());
+                Connection db = database.connect(app)) {
             postgres = queryString(db, "SHOW server_version");
             for (Input input : inputs) {
-                results.add(measure(app, db, input, RUNS));
+                results.add(measure(app, db, input, RUNS, input.files().size() > 1 ? "2 workers" : ""));
             }
             if (big != null) {
-                results.add(measure(app, db, big, 1));
+                results.add(measure(app, db, big, 1, ""));
             }
-            reset(db);
-            log("naive Camel route on " + NAIVE_ROWS + " rows");
-            naiveSeconds = NaiveCamelRoute.measure(
-                    db.getMetaData().getURL(),
-                    db,
-                    naiveInput.files().get(0),
-                    naiveInput.files().get(0).getFileName().toString().substring(0, 24),
-                    NAIVE_ROWS);
+            if (!database.external()) {
+                reset(db);
+                log("naive Camel route on " + NAIVE_ROWS + " rows");
+                naiveSeconds = NaiveCamelRoute.measure(
+                        db.getMetaData().getURL(),
+                        db,
+                        naiveInput.files().get(0),
+                        naiveInput.files().get(0).getFileName().toString().substring(0, 24),
+                        NAIVE_ROWS);
+            }
             Files.copy(work.resolve("app/ingestor.log"), work.resolve("ingestor-bench.log"));
         }
-        HeapPeaks heap = new HeapPeaks(work.resolve("app/ingestor.jfr"));
-        List<Result> withHeap = results.stream()
+        results = withHeapPeaks(results, work.resolve("app/ingestor.jfr"));
+        // the same small files with one worker, to show what the second one brings
+        List<Result> oneWorker = new ArrayList<>();
+        try (RunningIngestor app = RunningIngestor.start(
+                        jar, work.resolve("app-1-worker"), HEAP, List.of("--ingestor.workers=1"), database.env());
+                Connection db = database.connect(app)) {
+            oneWorker.add(measure(app, db, hundreds, RUNS, "1 worker"));
+        }
+        results.addAll(withHeapPeaks(oneWorker, work.resolve("app-1-worker/ingestor.jfr")));
+        String report = report(results, naiveSeconds, postgres);
+        System.out.println(report);
+        // the other benchmarks' figures (the other database, the replicas) are their own runs': kept as they are
+        ResultSections.write(database.external() ? "pipeline-external" : "pipeline-embedded", report);
+    }
+
+    private static List<Result> withHeapPeaks(List<Result> results, Path recording) throws IOException {
+        HeapPeaks heap = new HeapPeaks(recording);
+        return new ArrayList<>(results.stream()
                 .map(r -> new Result(
                         r.input(),
                         r.floors(),
@@ -104,20 +130,18 @@ class IngestorBench {
                                 .max()
                                 .orElse(-1),
                         r.note()))
-                .toList();
-        String report = report(withHeap, naiveSeconds, postgres);
-        System.out.println(report);
-        // the replicas benchmark's figures are its own run's: kept as they are
-        Path resultsFile = Path.of("bench/results.md");
-        String replicas = ReplicasBench.section(resultsFile);
-        Files.writeString(resultsFile, replicas.isEmpty() ? report : report + "\n" + replicas);
+                .toList());
     }
 
-    private Result measure(RunningIngestor app, Connection db, Input input, int runs) throws Exception {
+    private Result measure(RunningIngestor app, Connection db, Input input, int runs, String note) throws Exception {
         List<Floor.Timing> floors = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             reset(db);
-            floors.add(Floor.measure(db, input.floorCsv()));
+            // many files: each file's own COPY + INSERT, one transaction per file, one after another
+            floors.add(
+                    input.files().size() > 1
+                            ? Floor.measurePerFile(db, input.floorCsvPerFile())
+                            : Floor.measure(db, input.floorCsv()));
             log(input.name() + " floor " + (i + 1) + ": " + floors.get(i));
         }
         List<Run> measured = new ArrayList<>();
@@ -126,7 +150,7 @@ class IngestorBench {
             measured.add(ingest(app, db, input));
             log(input.name() + " pipeline " + (i + 1) + ": " + measured.get(i));
         }
-        return new Result(input, floors, measured, 0, "");
+        return new Result(input, floors, measured, 0, note);
     }
 
     /** Drops the input's files as writers should (temporary name, then rename) and waits for every batch. */
@@ -192,9 +216,11 @@ class IngestorBench {
         }
     }
 
-    private static String report(List<Result> results, double naiveSeconds, String postgres) throws IOException {
+    private String report(List<Result> results, double naiveSeconds, String postgres) throws IOException {
         StringBuilder md = new StringBuilder();
-        md.append("# Benchmark results\n\n");
+        md.append("## Pipeline against the floor, ")
+                .append(database.external() ? "external PostgreSQL" : "embedded PostgreSQL")
+                .append("\n\n");
         md.append("Written by `./mvnw -Pbench verify` (`bench/run.sh`) on ")
                 .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
                         Instant.now().atOffset(ZoneOffset.UTC).withNano(0)))
@@ -206,14 +232,17 @@ class IngestorBench {
                 .append(System.getProperty("java.version"))
                 .append(", PostgreSQL ")
                 .append(postgres)
-                .append(" (the application's embedded one, fsync and synchronous_commit on), application heap -Xmx")
+                .append(database.describe())
+                .append(", fsync and synchronous_commit on; application heap -Xmx")
                 .append(HEAP)
                 .append(".\n\n");
         md.append("Pipeline: from the file renamed into `inbound/energy_hourly/` to its batch ended")
                 .append(" (read, coerce, validate, stage raw and coerced values, load, bookkeeping), median of the")
                 .append(" runs. Floor: `COPY` of the same valid rows into a typed table + `INSERT … SELECT … ON")
                 .append(" CONFLICT DO UPDATE` into `fact_energy_hourly`, each committed, on the same database,")
-                .append(" median of as many runs. Both start from empty tables after a `CHECKPOINT`.\n\n");
+                .append(" median of as many runs; for many files, per file: each file's rows copied and inserted in")
+                .append(" a transaction of their own, one file after another in one session. Both start from empty")
+                .append(" tables after a `CHECKPOINT`. Workers: `ingestor.workers` (2 is the default).\n\n");
         md.append("| input | rows | floor s (COPY + INSERT) | pipeline s (runs) | stage + load s | rows/s |")
                 .append(" ratio to floor | peak heap MB |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -230,7 +259,8 @@ class IngestorBench {
                     Locale.ROOT,
                     "| %s | %,d | %.2f (%.2f + %.2f) | **%.2f** (%s) | %.2f + %.2f | %,.0f | **%.2f×** | %s |%n",
                     r.input().name() + " (" + r.input().files().size() + " file"
-                            + (r.input().files().size() > 1 ? "s" : "") + ")",
+                            + (r.input().files().size() > 1 ? "s" : "")
+                            + (r.note().isEmpty() ? "" : ", " + r.note()) + ")",
                     r.input().rows(),
                     floor.total(),
                     floor.copySeconds(),
@@ -245,13 +275,14 @@ class IngestorBench {
                     r.pipelineMedian() / r.floorMedian(),
                     r.peakHeapMb() < 0 ? "no GC ran" : String.format(Locale.ROOT, "%.0f", r.peakHeapMb())));
         }
-        md.append(String.format(
-                Locale.ROOT,
-                "%nNaive Camel route for comparison (file split per line, one `sql:` insert per record through a"
-                        + " pooled DataSource): %,d rows in %.2f s = %,.0f rows/s.%n",
-                NAIVE_ROWS,
-                naiveSeconds,
-                NAIVE_ROWS / naiveSeconds));
+        if (naiveSeconds > 0)
+            md.append(String.format(
+                    Locale.ROOT,
+                    "%nNaive Camel route for comparison (file split per line, one `sql:` insert per record through a"
+                            + " pooled DataSource): %,d rows in %.2f s = %,.0f rows/s.%n",
+                    NAIVE_ROWS,
+                    naiveSeconds,
+                    NAIVE_ROWS / naiveSeconds));
         return md.toString();
     }
 

@@ -26,16 +26,14 @@ import org.junit.jupiter.api.Test;
  * Many small files through 1, 2 and 3 replicas of the packaged application (clustering on, one PostgreSQL,
  * one data folder), and through one replica with 1 and 2 workers: files per second from the first rename to
  * the last batch ended, and the mean time of one file's batch. Run with
- * {@code bench/run.sh -Dbench.replicas=true} (it is skipped otherwise); it rewrites the section "Replicas and
- * workers" of bench/results.md and leaves the rest.
+ * {@code bench/run.sh -Dbench.replicas=true} (it is skipped otherwise); it rewrites its own section of
+ * bench/results.md ({@link ResultSections}) and leaves the rest.
  */
 class ReplicasBench {
 
     private static final int FILES = Integer.getInteger("bench.small-files", 500);
     private static final int ROWS = Integer.getInteger("bench.small-rows", 100);
     private static final String HEAP = System.getProperty("bench.heap", "256m");
-    private static final String BEGIN = "<!-- replicas-bench:begin -->";
-    private static final String END = "<!-- replicas-bench:end -->";
 
     record Figure(String setup, int replicas, int workers, double seconds, double meanBatchMs) {}
 
@@ -193,7 +191,6 @@ class ReplicasBench {
 
     private static void write(List<Figure> figures) throws IOException {
         StringBuilder md = new StringBuilder();
-        md.append(BEGIN).append('\n');
         md.append("## Replicas and workers (many small files)\n\n");
         md.append("Written by `bench/run.sh -Dbench.replicas=true` (`ReplicasBench`) on ")
                 .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
@@ -215,20 +212,7 @@ class ReplicasBench {
                     "| %s | %.2f | %.1f | %.1f | %.0f |%n",
                     f.setup(), f.seconds(), FILES / f.seconds(), f.seconds() * 1000 / FILES, f.meanBatchMs()));
         }
-        md.append('\n').append(END).append('\n');
-        Path results = Path.of("bench/results.md");
-        String old = Files.exists(results) ? Files.readString(results) : "";
-        String kept = section(results);
-        String updated = kept.isEmpty() ? old + (old.endsWith("\n") ? "\n" : "\n\n") + md : old.replace(kept, md);
-        Files.writeString(results, updated);
-    }
-
-    /** This benchmark's section of a results file, markers and final newline included; empty when it has none. */
-    static String section(Path results) throws IOException {
-        String text = Files.exists(results) ? Files.readString(results) : "";
-        int b = text.indexOf(BEGIN);
-        int e = text.indexOf(END);
-        return b >= 0 && e > b ? text.substring(b, Math.min(text.length(), e + END.length() + 1)) : "";
+        ResultSections.write("replicas-bench", md.toString());
     }
 
     private static void deleteTree(Path dir) throws IOException {

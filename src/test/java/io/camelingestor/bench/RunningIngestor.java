@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +32,12 @@ final class RunningIngestor implements AutoCloseable {
     }
 
     static RunningIngestor start(Path jar, Path workDir, String heap) throws IOException, InterruptedException {
+        return start(jar, workDir, heap, List.of(), Map.of());
+    }
+
+    /** With more command-line arguments (settings) and environment variables (an external database). */
+    static RunningIngestor start(Path jar, Path workDir, String heap, List<String> args, Map<String, String> env)
+            throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         Path dataDir = workDir.resolve("data");
         Path log = workDir.resolve("ingestor.log");
@@ -46,9 +53,11 @@ final class RunningIngestor implements AutoCloseable {
                 "--ingestor.mappings-dir=" + Path.of("mappings").toAbsolutePath(),
                 "--ingestor.routes.reload=false",
                 "--server.port=0"));
+        command.addAll(args);
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("SPRING_") || k.startsWith("INGESTOR_"));
+        builder.environment().putAll(env);
         RunningIngestor app = new RunningIngestor(builder.start(), dataDir, log, recording);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (!app.log().contains("Started IngestorApplication")) {
