@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import io.camelingestor.core.Envelope;
+import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.IngestorProperties;
 import io.camelingestor.core.StageResult;
 import io.camelingestor.dataset.SqlIdentifiers;
@@ -39,9 +40,6 @@ public class BatchStore {
     // finished_at is clock_timestamp(), not now(): now() is when the transaction began, and the load
     // completes its batch at the end of a long transaction
 
-    public static final String BATCH_ID = "batchId";
-    public static final String BATCH_STATUS = "batchStatus";
-
     private static final Logger log = LoggerFactory.getLogger(BatchStore.class);
 
     /** Time-ordered (UUID version 7): a batch's staging rows sit in block ranges of their own (V3). */
@@ -73,15 +71,15 @@ public class BatchStore {
      * Registers the input of the exchange's {@link Envelope}: a new RUNNING batch, or a DUPLICATE batch when
      * the same content was already loaded for this dataset.
      *
-     * <p>Leaves the exchange properties {@value #BATCH_ID} (UUID) and {@value #BATCH_STATUS} ({@code RUNNING} or
+     * <p>Leaves the exchange properties {@value ExchangeProperties#BATCH_ID} (UUID) and {@value ExchangeProperties#BATCH_STATUS} ({@code RUNNING} or
      * {@code DUPLICATE}); for a duplicate also {@code duplicateOf}.
      */
     public void register(Exchange exchange) {
-        Envelope envelope = exchange.getProperty(Envelope.PROPERTY, Envelope.class);
+        Envelope envelope = exchange.getProperty(ExchangeProperties.ENVELOPE, Envelope.class);
         UUID id = BATCH_IDS.generate();
         Instant started = Instant.now();
         // every log line of this input names it (camel.main.mdc-logging-keys-pattern carries them along)
-        MDC.put(BATCH_ID, id.toString());
+        MDC.put(ExchangeProperties.BATCH_ID, id.toString());
         MDC.put("inputId", envelope.inputId());
         Optional<UUID> original = envelope.sha256() == null
                 ? Optional.empty()
@@ -148,9 +146,9 @@ public class BatchStore {
                 id,
                 envelope.inputId(),
                 envelope.sourceId());
-        exchange.setProperty(BATCH_ID, id);
-        exchange.setProperty(BATCH_STATUS, status);
-        original.ifPresent(o -> exchange.setProperty("duplicateOf", o));
+        exchange.setProperty(ExchangeProperties.BATCH_ID, id);
+        exchange.setProperty(ExchangeProperties.BATCH_STATUS, status);
+        original.ifPresent(o -> exchange.setProperty(ExchangeProperties.DUPLICATE_OF, o));
         if (original.isPresent()) {
             finished(id);
         }

@@ -1,5 +1,6 @@
 package io.camelingestor.ingest.load;
 
+import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.StageResult;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,11 +19,9 @@ import java.util.concurrent.TimeoutException;
  * Nothing is visible before {@link #finish}: the
  * quality gate can still reject the input, which {@link #abort() rolls back} every insert.
  *
- * <p>Kept as the exchange property {@value #PROPERTY} between {@code direct:stage} and {@code direct:load}.
+ * <p>Kept as the exchange property {@value ExchangeProperties#CONCURRENT_LOAD} between {@code direct:stage} and {@code direct:load}.
  */
 public final class ConcurrentLoad {
-
-    public static final String PROPERTY = "concurrentLoad";
 
     /** What the loading thread is asked to do next. */
     sealed interface Command permits Rows, Finish, Abort {}

@@ -3,6 +3,7 @@ package io.camelingestor.source.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.datasource.DatasourceRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,10 +49,6 @@ import org.springframework.stereotype.Component;
 public class HttpSources implements CamelContextConfiguration {
 
     public static final String GROUP = "http-sources";
-    public static final String SOURCE = "source";
-    public static final String BUSY = "httpSourceBusy";
-    /** Set by {@link #finish}: why the run failed (a window FAILED or REJECTED), absent when it succeeded. */
-    public static final String RUN_ERROR = "httpRunError";
     /** Header set by {@link SourceRunner}: an operator's run goes through an open circuit (it is the probe). */
     public static final String RUN_NOW = "httpSourceRunNow";
     /** The step id of a source route's circuitBreaker, after the route's prefixId ({@code <routeId>.}). */
@@ -246,7 +243,7 @@ public class HttpSources implements CamelContextConfiguration {
 
     /**
      * Step {@code begin-run} of a source route (header {@code sourceId}): leaves the exchange property
-     * {@value #SOURCE} (the source's {@link HttpSourceSpec}), or {@value #BUSY} when a run of the same source is
+     * {@value ExchangeProperties#SOURCE} (the source's {@link HttpSourceSpec}), or {@value ExchangeProperties#HTTP_SOURCE_BUSY} when a run of the same source is
      * in progress (a scheduled run meeting a "run now", say): this one is then skipped. The run holds the
      * source until its exchange completes, on this replica and cluster-wide ({@link SourceRunLocks}). This is
      * the one place that decides whether a run may start.
@@ -270,13 +267,13 @@ public class HttpSources implements CamelContextConfiguration {
         }
         Semaphore slot = running.computeIfAbsent(sourceId, id -> new Semaphore(1));
         if (!slot.tryAcquire()) {
-            exchange.setProperty(BUSY, true);
+            exchange.setProperty(ExchangeProperties.HTTP_SOURCE_BUSY, true);
             return;
         }
         // and not running on another replica either (source_run, one row per source)
         if (!runLocks.tryLock(sourceId)) {
             slot.release();
-            exchange.setProperty(BUSY, true);
+            exchange.setProperty(ExchangeProperties.HTTP_SOURCE_BUSY, true);
             return;
         }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
@@ -289,7 +286,7 @@ public class HttpSources implements CamelContextConfiguration {
                 }
             }
         });
-        exchange.setProperty(SOURCE, spec);
+        exchange.setProperty(ExchangeProperties.SOURCE, spec);
     }
 
     /**
@@ -325,7 +322,7 @@ public class HttpSources implements CamelContextConfiguration {
      * of the run ended FAILED or REJECTED.
      */
     public void finish(Exchange exchange) {
-        HttpSourceSpec spec = exchange.getProperty(SOURCE, HttpSourceSpec.class);
+        HttpSourceSpec spec = exchange.getProperty(ExchangeProperties.SOURCE, HttpSourceSpec.class);
         Instant started = Instant.ofEpochMilli(exchange.getClock().getCreated());
         Optional<String> error = jdbc
                 .queryForList(
@@ -344,7 +341,9 @@ public class HttpSources implements CamelContextConfiguration {
                 (id, state) -> (state == null ? new SourceState(id, "started", true, null, null, null, 0) : state)
                         .withRun(Instant.now(), error.orElse(null)));
         // the source route's circuit counts the run failed when this is set (step `run-failed`)
-        error.ifPresentOrElse(e -> exchange.setProperty(RUN_ERROR, e), () -> exchange.removeProperty(RUN_ERROR));
+        error.ifPresentOrElse(
+                e -> exchange.setProperty(ExchangeProperties.HTTP_RUN_ERROR, e),
+                () -> exchange.removeProperty(ExchangeProperties.HTTP_RUN_ERROR));
         Map<String, Object> loaded = jdbc.queryForMap(
                 """
                 SELECT count(*) FILTER (WHERE status IN ('LOADED', 'PARTIAL')) AS windows,
@@ -365,7 +364,7 @@ public class HttpSources implements CamelContextConfiguration {
     public void afterRunNow(Exchange exchange) {
         String sourceId = exchange.getIn().getHeader("sourceId", String.class);
         var circuit = circuit(sourceId);
-        if (circuit != null && exchange.getProperty(RUN_ERROR) == null) {
+        if (circuit != null && exchange.getProperty(ExchangeProperties.HTTP_RUN_ERROR) == null) {
             circuit.transitionToClosedState();
         }
     }

@@ -1,6 +1,6 @@
 package io.camelingestor.source.http;
 
-import io.camelingestor.batch.BatchStore;
+import io.camelingestor.core.ExchangeProperties;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -16,8 +16,8 @@ public class WindowOutcomes implements AggregationStrategy {
 
     @Override
     public Exchange aggregate(Exchange previous, Exchange window) {
-        Window fetched = window.getProperty(FetchWindows.WINDOW, Window.class);
-        String status = window.getProperty(BatchStore.BATCH_STATUS, String.class);
+        Window fetched = window.getProperty(ExchangeProperties.WINDOW, Window.class);
+        String status = window.getProperty(ExchangeProperties.BATCH_STATUS, String.class);
         if (fetched != null
                 && (window.getException() != null || "FAILED".equals(status) || "REJECTED".equals(status))) {
             fetched.run().fail();
