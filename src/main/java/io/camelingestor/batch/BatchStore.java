@@ -91,7 +91,7 @@ public class BatchStore {
                                 envelope.sha256())
                         .stream()
                         .findFirst();
-        String status = original.isPresent() ? "DUPLICATE" : "RUNNING";
+        BatchStatus status = original.isPresent() ? BatchStatus.DUPLICATE : BatchStatus.RUNNING;
         Timestamp finished = original.isPresent() ? Timestamp.from(started) : null; // a duplicate ends here
         Integer none = original.isPresent() ? 0 : null; // ... having read, staged and loaded nothing
         // the batch references its datasource: a device the registry does not know is registered as unknown
@@ -111,7 +111,7 @@ public class BatchStore {
                 envelope.sourceUri(),
                 envelope.deviceId(),
                 envelope.contentType(),
-                status,
+                status.name(),
                 original.orElse(null),
                 nodeId,
                 toJson(envelope.metadata()),
@@ -170,14 +170,14 @@ public class BatchStore {
     }
 
     /** Completes a batch; runs inside the load's transaction. */
-    public void complete(UUID batchId, String status, StageResult staged, long rowsLoaded) {
+    public void complete(UUID batchId, BatchStatus status, StageResult staged, long rowsLoaded) {
         jdbc.update(
                 """
                 UPDATE ingest_batch SET status = ?, rows_total = ?, rows_valid = ?, rows_invalid = ?, rows_loaded = ?,
                        quality_score = ?, finished_at = clock_timestamp(), metadata = metadata || ?::jsonb
                 WHERE id = ?
                 """,
-                status,
+                status.name(),
                 staged.rowsTotal(),
                 staged.rowsValid(),
                 staged.rowsInvalid(),
@@ -189,7 +189,7 @@ public class BatchStore {
     }
 
     /** Ends a batch REJECTED or FAILED with the reason; counts are kept when staging got that far. */
-    public void fail(UUID batchId, String status, String error, StageResult staged) {
+    public void fail(UUID batchId, BatchStatus status, String error, StageResult staged) {
         jdbc.update(
                 """
                 UPDATE ingest_batch SET status = ?, error = ?, finished_at = clock_timestamp(),
@@ -197,7 +197,7 @@ public class BatchStore {
                        metadata = metadata || ?::jsonb
                 WHERE id = ?
                 """,
-                status,
+                status.name(),
                 error,
                 staged == null ? null : staged.rowsTotal(),
                 staged == null ? null : staged.rowsValid(),
@@ -226,7 +226,7 @@ public class BatchStore {
                         rs.getString(1),
                         rs.getString(2),
                         rs.getString(3),
-                        rs.getString(4),
+                        BatchStatus.valueOf(rs.getString(4)),
                         rs.getLong(5),
                         rs.getLong(6),
                         rs.getLong(7),

@@ -1,6 +1,7 @@
 package io.camelingestor.ingest.load;
 
 import io.camelingestor.batch.ApiCursors;
+import io.camelingestor.batch.BatchStatus;
 import io.camelingestor.batch.BatchStore;
 import io.camelingestor.core.Envelope;
 import io.camelingestor.core.ExchangeProperties;
@@ -142,7 +143,7 @@ public class BatchLoader {
                         && c.batchId().equals(batchId)
                 ? c
                 : null;
-        String status = staged.rowsInvalid() > 0 ? "PARTIAL" : "LOADED";
+        BatchStatus status = staged.rowsInvalid() > 0 ? BatchStatus.PARTIAL : BatchStatus.LOADED;
         Instant started = Instant.now();
         try {
             long loaded = running != null
@@ -158,7 +159,7 @@ public class BatchLoader {
             if (String.valueOf(e.getMessage()).contains(BATCH_CONTENT_KEY)) {
                 batches.markDuplicate(batchId, envelope.dataset(), envelope.sha256());
                 cursors.advance(envelope); // a window already loaded moves the cursor
-                exchange.setProperty(ExchangeProperties.BATCH_STATUS, "DUPLICATE");
+                exchange.setProperty(ExchangeProperties.BATCH_STATUS, BatchStatus.DUPLICATE);
                 exchange.setProperty(ExchangeProperties.ROWS_LOADED, 0L);
                 return;
             }
@@ -175,7 +176,7 @@ public class BatchLoader {
             Envelope envelope,
             Dataset dataset,
             UUID batchId,
-            String status,
+            BatchStatus status,
             StageResult staged,
             Instant started,
             long rows) {

@@ -1,5 +1,6 @@
 package io.camelingestor.ingest.reject;
 
+import io.camelingestor.batch.BatchStatus;
 import io.camelingestor.batch.BatchStore;
 import io.camelingestor.core.Envelope;
 import io.camelingestor.core.ExchangeProperties;
@@ -35,8 +36,8 @@ public class DeadLetters {
     }
 
     /** The batch status an exception leads to: REJECTED for input problems, FAILED otherwise. */
-    public static String statusFor(Throwable failure) {
-        return rejection(failure) != null ? "REJECTED" : "FAILED";
+    public static BatchStatus statusFor(Throwable failure) {
+        return rejection(failure) != null ? BatchStatus.REJECTED : BatchStatus.FAILED;
     }
 
     public static InputRejectedException rejection(Throwable failure) {
@@ -90,7 +91,7 @@ public class DeadLetters {
     public void record(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Envelope envelope = exchange.getProperty(ExchangeProperties.ENVELOPE, Envelope.class);
-        String status = statusFor(failure);
+        BatchStatus status = statusFor(failure);
         String message = describe(failure);
         if (exchange.getProperty(ExchangeProperties.BATCH_ID) == null) {
             batches.register(exchange);

@@ -54,7 +54,7 @@ public class RejectedFiles {
         }
         report.put("dataset", envelope.dataset());
         report.put("batchId", exchange.getProperty(ExchangeProperties.BATCH_ID));
-        report.put("status", DeadLetters.statusFor(failure));
+        report.put("status", DeadLetters.statusFor(failure).name());
         report.put("reason", DeadLetters.describe(failure));
         report.put(
                 "details",

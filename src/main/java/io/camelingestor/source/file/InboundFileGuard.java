@@ -2,6 +2,7 @@ package io.camelingestor.source.file;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.camelingestor.batch.BatchStatus;
 import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.IngestorProperties;
 import io.camelingestor.ingest.reject.FreeNames;
@@ -65,7 +66,7 @@ public class InboundFileGuard {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("file", file.getFileName().toString());
         report.put("dataset", folder);
-        report.put("status", "REJECTED");
+        report.put("status", BatchStatus.REJECTED.name());
         report.put(
                 "reason",
                 "not a regular file but " + kind + ": only regular files are read; it was not opened (write the"
