@@ -61,11 +61,11 @@ public class FetchWindows {
         ZonedDateTime t = at.atZone(spec.records().timeZone());
         ZonedDateTime aligned =
                 switch (spec.windows().windowAlign()) {
-                    case "hour" -> t.truncatedTo(ChronoUnit.HOURS);
-                    case "day" -> t.truncatedTo(ChronoUnit.DAYS);
-                    case "month" -> t.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
-                    case "year" -> t.truncatedTo(ChronoUnit.DAYS).withDayOfYear(1);
-                    default -> t;
+                    case HOUR -> t.truncatedTo(ChronoUnit.HOURS);
+                    case DAY -> t.truncatedTo(ChronoUnit.DAYS);
+                    case MONTH -> t.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
+                    case YEAR -> t.truncatedTo(ChronoUnit.DAYS).withDayOfYear(1);
+                    case NONE -> t;
                 };
         return aligned.toInstant();
     }
