@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelingestor.batch.ApiCursors;
 import io.camelingestor.core.Envelope;
+import io.camelingestor.core.ExchangeHeaders;
 import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.IngestorProperties;
 import io.camelingestor.core.InputRejectedException;
@@ -172,7 +173,7 @@ public class HttpFetcher {
         pages.generator.writeEndArray();
         pages.generator.close();
         exchange.removeProperty(ExchangeProperties.HTTP_PAGES);
-        exchange.getIn().removeHeaders("*", "sourceId", HttpSources.RUN_NOW);
+        exchange.getIn().removeHeaders("*", ExchangeHeaders.SOURCE_ID, ExchangeHeaders.HTTP_SOURCE_RUN_NOW);
         exchange.setProperty(ExchangeProperties.HTTP_RECORDS, pages.rows);
         if (pages.rows == 0) {
             return;

@@ -3,6 +3,7 @@ package io.camelingestor.source.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.camelingestor.core.ExchangeHeaders;
 import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.InputRejectedException;
 import java.io.IOException;
@@ -54,7 +55,7 @@ public class HttpRequests {
         HttpSourceSpec spec = pages.spec;
         Message in = exchange.getIn();
         // the previous answer's headers must not go out with this request
-        in.removeHeaders("*", "sourceId", HttpSources.RUN_NOW, "CamelRedelivery*");
+        in.removeHeaders("*", ExchangeHeaders.SOURCE_ID, ExchangeHeaders.HTTP_SOURCE_RUN_NOW, "CamelRedelivery*");
         Redactor redactor = pages.redactor();
         pages.what = spec.request().method() + " " + redactor.clean(pages.url());
         // what the dead letter keeps when the request gets no answer at all

@@ -3,6 +3,7 @@ package io.camelingestor.source.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.camelingestor.core.ExchangeHeaders;
 import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.datasource.DatasourceRegistry;
 import java.io.IOException;
@@ -49,8 +50,6 @@ import org.springframework.stereotype.Component;
 public class HttpSources implements CamelContextConfiguration {
 
     public static final String GROUP = "http-sources";
-    /** Header set by {@link SourceRunner}: an operator's run goes through an open circuit (it is the probe). */
-    public static final String RUN_NOW = "httpSourceRunNow";
     /** The step id of a source route's circuitBreaker, after the route's prefixId ({@code <routeId>.}). */
     public static final String CIRCUIT_STEP = "circuit";
 
@@ -251,7 +250,7 @@ public class HttpSources implements CamelContextConfiguration {
      * @throws IllegalStateException when the source is disabled, not configured or misconfigured
      */
     public void begin(Exchange exchange) {
-        String sourceId = exchange.getIn().getHeader("sourceId", String.class);
+        String sourceId = exchange.getIn().getHeader(ExchangeHeaders.SOURCE_ID, String.class);
         HttpSourceSpec spec = spec(sourceId);
         String problem;
         try {
@@ -290,7 +289,7 @@ public class HttpSources implements CamelContextConfiguration {
     }
 
     /**
-     * Runs the source's route now, as its trigger would, with the header {@value #RUN_NOW} (the route then
+     * Runs the source's route now, as its trigger would, with the header {@value ExchangeHeaders#HTTP_SOURCE_RUN_NOW} (the route then
      * goes around its circuit), and returns when the run is over. A trigger ({@code timer:}, {@code quartz:})
      * cannot be sent to, so the exchange is handed to the route's processor, as the trigger's consumer does.
      *
@@ -302,7 +301,7 @@ public class HttpSources implements CamelContextConfiguration {
             throw new IllegalArgumentException("no HTTP source '" + sourceId + "' (sources: " + sourceIds() + ")");
         }
         Exchange exchange = route.getConsumer().createExchange(false);
-        exchange.getIn().setHeader(RUN_NOW, runNow);
+        exchange.getIn().setHeader(ExchangeHeaders.HTTP_SOURCE_RUN_NOW, runNow);
         try {
             AsyncProcessorConverterHelper.convert(route.getProcessor()).process(exchange);
         } catch (Exception e) {
@@ -362,7 +361,7 @@ public class HttpSources implements CamelContextConfiguration {
 
     /** Step {@code close-circuit-after-run-now}: an operator's run that succeeded ends the pause at once. */
     public void afterRunNow(Exchange exchange) {
-        String sourceId = exchange.getIn().getHeader("sourceId", String.class);
+        String sourceId = exchange.getIn().getHeader(ExchangeHeaders.SOURCE_ID, String.class);
         var circuit = circuit(sourceId);
         if (circuit != null && exchange.getProperty(ExchangeProperties.HTTP_RUN_ERROR) == null) {
             circuit.transitionToClosedState();
