@@ -156,19 +156,12 @@ class ExchangePropertiesTest {
                         - setProperty: {id: a, name: enveloppe, simple: "${body}"}
                         - log: {id: b, message: "${exchangeProperty.stageResults.rowsTotal()} ${exchangeProperty.CamelSplitIndex}"}
                         - setBody: {id: c, exchangeProperty: {expression: batchId}}
+                        - setHeader: {id: d, name: sourceID, simple: "${routeId}"}
+                        - log: {id: e, message: "${header.sourceId} ${header.runNow} ${header.CamelFileName}"}
                 """);
         assertThat(undeclared(uses(route, "sample", PROPERTIES), declared()))
                 .containsExactly("enveloppe (sample, setProperty)", "stageResults (sample)");
-        JsonNode headers = YAML.readTree(
-                """
-                - route:
-                    from:
-                      uri: direct:x
-                      steps:
-                        - setHeader: {id: a, name: sourceID, simple: "${routeId}"}
-                        - log: {id: b, message: "${header.sourceId} ${header.runNow} ${header.CamelFileName}"}
-                """);
-        assertThat(undeclared(uses(headers, "sample", HEADERS), declared(ExchangeHeaders.class)))
+        assertThat(undeclared(uses(route, "sample", HEADERS), declared(ExchangeHeaders.class)))
                 .containsExactly("runNow (sample)", "sourceID (sample, setHeader)");
     }
 
