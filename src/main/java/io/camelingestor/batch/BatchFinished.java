@@ -16,7 +16,7 @@ public record BatchFinished(
         String sourceId,
         String dataset,
         String inputId,
-        String status,
+        BatchStatus status,
         long rowsTotal,
         long rowsValid,
         long rowsInvalid,

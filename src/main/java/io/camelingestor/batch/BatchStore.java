@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import io.camelingestor.core.Envelope;
+import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.IngestorProperties;
 import io.camelingestor.core.StageResult;
 import io.camelingestor.dataset.SqlIdentifiers;
@@ -39,9 +40,6 @@ public class BatchStore {
     // finished_at is clock_timestamp(), not now(): now() is when the transaction began, and the load
     // completes its batch at the end of a long transaction
 
-    public static final String BATCH_ID = "batchId";
-    public static final String BATCH_STATUS = "batchStatus";
-
     private static final Logger log = LoggerFactory.getLogger(BatchStore.class);
 
     /** Time-ordered (UUID version 7): a batch's staging rows sit in block ranges of their own (V3). */
@@ -73,15 +71,15 @@ public class BatchStore {
      * Registers the input of the exchange's {@link Envelope}: a new RUNNING batch, or a DUPLICATE batch when
      * the same content was already loaded for this dataset.
      *
-     * <p>Leaves the exchange properties {@value #BATCH_ID} (UUID) and {@value #BATCH_STATUS} ({@code RUNNING} or
+     * <p>Leaves the exchange properties {@value ExchangeProperties#BATCH_ID} (UUID) and {@value ExchangeProperties#BATCH_STATUS} ({@code RUNNING} or
      * {@code DUPLICATE}); for a duplicate also {@code duplicateOf}.
      */
     public void register(Exchange exchange) {
-        Envelope envelope = exchange.getProperty(Envelope.PROPERTY, Envelope.class);
+        Envelope envelope = exchange.getProperty(ExchangeProperties.ENVELOPE, Envelope.class);
         UUID id = BATCH_IDS.generate();
         Instant started = Instant.now();
         // every log line of this input names it (camel.main.mdc-logging-keys-pattern carries them along)
-        MDC.put(BATCH_ID, id.toString());
+        MDC.put(ExchangeProperties.BATCH_ID, id.toString());
         MDC.put("inputId", envelope.inputId());
         Optional<UUID> original = envelope.sha256() == null
                 ? Optional.empty()
@@ -93,7 +91,7 @@ public class BatchStore {
                                 envelope.sha256())
                         .stream()
                         .findFirst();
-        String status = original.isPresent() ? "DUPLICATE" : "RUNNING";
+        BatchStatus status = original.isPresent() ? BatchStatus.DUPLICATE : BatchStatus.RUNNING;
         Timestamp finished = original.isPresent() ? Timestamp.from(started) : null; // a duplicate ends here
         Integer none = original.isPresent() ? 0 : null; // ... having read, staged and loaded nothing
         // the batch references its datasource: a device the registry does not know is registered as unknown
@@ -113,7 +111,7 @@ public class BatchStore {
                 envelope.sourceUri(),
                 envelope.deviceId(),
                 envelope.contentType(),
-                status,
+                status.name(),
                 original.orElse(null),
                 nodeId,
                 toJson(envelope.metadata()),
@@ -148,9 +146,9 @@ public class BatchStore {
                 id,
                 envelope.inputId(),
                 envelope.sourceId());
-        exchange.setProperty(BATCH_ID, id);
-        exchange.setProperty(BATCH_STATUS, status);
-        original.ifPresent(o -> exchange.setProperty("duplicateOf", o));
+        exchange.setProperty(ExchangeProperties.BATCH_ID, id);
+        exchange.setProperty(ExchangeProperties.BATCH_STATUS, status);
+        original.ifPresent(o -> exchange.setProperty(ExchangeProperties.DUPLICATE_OF, o));
         if (original.isPresent()) {
             finished(id);
         }
@@ -172,14 +170,14 @@ public class BatchStore {
     }
 
     /** Completes a batch; runs inside the load's transaction. */
-    public void complete(UUID batchId, String status, StageResult staged, long rowsLoaded) {
+    public void complete(UUID batchId, BatchStatus status, StageResult staged, long rowsLoaded) {
         jdbc.update(
                 """
                 UPDATE ingest_batch SET status = ?, rows_total = ?, rows_valid = ?, rows_invalid = ?, rows_loaded = ?,
                        quality_score = ?, finished_at = clock_timestamp(), metadata = metadata || ?::jsonb
                 WHERE id = ?
                 """,
-                status,
+                status.name(),
                 staged.rowsTotal(),
                 staged.rowsValid(),
                 staged.rowsInvalid(),
@@ -191,7 +189,7 @@ public class BatchStore {
     }
 
     /** Ends a batch REJECTED or FAILED with the reason; counts are kept when staging got that far. */
-    public void fail(UUID batchId, String status, String error, StageResult staged) {
+    public void fail(UUID batchId, BatchStatus status, String error, StageResult staged) {
         jdbc.update(
                 """
                 UPDATE ingest_batch SET status = ?, error = ?, finished_at = clock_timestamp(),
@@ -199,7 +197,7 @@ public class BatchStore {
                        metadata = metadata || ?::jsonb
                 WHERE id = ?
                 """,
-                status,
+                status.name(),
                 error,
                 staged == null ? null : staged.rowsTotal(),
                 staged == null ? null : staged.rowsValid(),
@@ -228,7 +226,7 @@ public class BatchStore {
                         rs.getString(1),
                         rs.getString(2),
                         rs.getString(3),
-                        rs.getString(4),
+                        BatchStatus.valueOf(rs.getString(4)),
                         rs.getLong(5),
                         rs.getLong(6),
                         rs.getLong(7),

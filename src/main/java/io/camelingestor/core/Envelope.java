@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a source hands to {@code direct:ingest}, kept as the exchange property {@value #PROPERTY}. The message
+ * What a source hands to {@code direct:ingest}, kept as the exchange property {@value ExchangeProperties#ENVELOPE}. The message
  * body is the payload itself (a file for file sources, so that it is read as a stream).
  *
  * @param sourceId the source route id ({@code files.energy_hourly}, {@code tago}, ...)
@@ -29,8 +29,6 @@ public record Envelope(
         String granularity,
         String sha256,
         Map<String, Object> metadata) {
-
-    public static final String PROPERTY = "envelope";
 
     public Envelope {
         Objects.requireNonNull(sourceId, "sourceId");

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What staging an input found; the pipeline keeps it as the exchange property {@value #PROPERTY} and its
+ * What staging an input found; the pipeline keeps it as the exchange property {@value ExchangeProperties#STAGE_RESULT} and its
  * quality decisions (no rows, no valid row, ratio under the mapping's threshold) read it.
  *
  * @param rowsSkipped summary rows left out by {@code skip_rows_where}; not counted in the total
@@ -19,8 +19,6 @@ public record StageResult(
         List<RecordError> sampleErrors,
         Map<CheckKey, CheckTally> checks,
         Map<String, Object> detected) {
-
-    public static final String PROPERTY = "stageResult";
 
     public StageResult {
         sampleErrors = List.copyOf(sampleErrors);

@@ -1,13 +1,14 @@
 package io.camelingestor.dataset;
 
 import io.camelingestor.coerce.Coercer;
+import io.camelingestor.core.ExchangeProperties;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 
 /**
  * A mapping checked against the database and ready to use: the pipeline keeps it as the exchange property
- * {@value #PROPERTY} for the input being ingested.
+ * {@value ExchangeProperties#DATASET} for the input being ingested.
  *
  * @param name the mapping name (file name without extension), which names the inbound folder
  * @param loadColumns the target columns staged and loaded, in order: the mapped columns, then
@@ -15,7 +16,6 @@ import java.util.regex.Matcher;
  */
 public record Dataset(String name, Mapping mapping, TargetTable target, Coercer coercer, List<String> loadColumns) {
 
-    public static final String PROPERTY = "dataset";
     public static final String DEVICE_ID = "device_id";
 
     public static Dataset of(String name, Mapping mapping, TargetTable target) {

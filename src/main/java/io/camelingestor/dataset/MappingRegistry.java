@@ -1,6 +1,7 @@
 package io.camelingestor.dataset;
 
 import io.camelingestor.core.Envelope;
+import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.IngestorProperties;
 import io.camelingestor.core.InputRejectedException;
 import java.io.IOException;
@@ -55,7 +56,7 @@ public class MappingRegistry {
      *
      * @throws InputRejectedException when there is no such mapping or it has errors
      */
-    public Dataset resolve(@ExchangeProperty(Envelope.PROPERTY) Envelope envelope) {
+    public Dataset resolve(@ExchangeProperty(ExchangeProperties.ENVELOPE) Envelope envelope) {
         String name = envelope.dataset();
         Path file = fileOf(name);
         if (file != null) {

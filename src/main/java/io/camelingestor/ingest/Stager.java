@@ -4,6 +4,7 @@ import io.camelingestor.batch.BatchStore;
 import io.camelingestor.coerce.DecimalMarkDetector;
 import io.camelingestor.coerce.NumberParser.DecimalMark;
 import io.camelingestor.core.Envelope;
+import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.InputRejectedException;
 import io.camelingestor.core.RawRecord;
 import io.camelingestor.core.RecordError;
@@ -47,7 +48,6 @@ public class Stager {
 
     private static final Logger log = LoggerFactory.getLogger(Stager.class);
 
-    private static final String ABANDON_HOOKED = "concurrentLoadAbandonHooked";
     private static final int SAMPLE_ERRORS = 100;
     private static final int SAMPLES_PER_CHECK = 20;
 
@@ -79,9 +79,9 @@ public class Stager {
      *     columns missing, malformed CSV)
      */
     public void stage(Exchange exchange) throws IOException {
-        Envelope envelope = exchange.getProperty(Envelope.PROPERTY, Envelope.class);
-        Dataset dataset = exchange.getProperty(Dataset.PROPERTY, Dataset.class);
-        UUID batchId = exchange.getProperty(BatchStore.BATCH_ID, UUID.class);
+        Envelope envelope = exchange.getProperty(ExchangeProperties.ENVELOPE, Envelope.class);
+        Dataset dataset = exchange.getProperty(ExchangeProperties.DATASET, Dataset.class);
+        UUID batchId = exchange.getProperty(ExchangeProperties.BATCH_ID, UUID.class);
         Instant started = Instant.now();
         if (dataset.deviceIdFromEnvelope()
                 && envelope.deviceId() == null
@@ -97,10 +97,10 @@ public class Stager {
         InputCoercer coercer = coercerFor(envelope, dataset);
         abandonLoad(exchange); // of an attempt that failed before this redelivery
         ConcurrentLoad load = loader.begin(envelope, dataset, batchId);
-        exchange.setProperty(ConcurrentLoad.PROPERTY, load);
-        if (exchange.getProperty(ABANDON_HOOKED) == null) {
+        exchange.setProperty(ExchangeProperties.CONCURRENT_LOAD, load);
+        if (exchange.getProperty(ExchangeProperties.CONCURRENT_LOAD_ABANDON_HOOKED) == null) {
             // whatever ends the exchange before direct:load (the quality gate, a dead letter) rolls the load back
-            exchange.setProperty(ABANDON_HOOKED, true);
+            exchange.setProperty(ExchangeProperties.CONCURRENT_LOAD_ABANDON_HOOKED, true);
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
                 public void onDone(Exchange done) {
@@ -129,11 +129,11 @@ public class Stager {
             throw new UncategorizedSQLException("staging " + envelope.inputId(), null, e);
         }
         batches.recordStage(batchId, "stage", started, "success", result.rowsTotal(), result.rowsValid(), null);
-        exchange.setProperty(StageResult.PROPERTY, result);
+        exchange.setProperty(ExchangeProperties.STAGE_RESULT, result);
     }
 
     private static void abandonLoad(Exchange exchange) {
-        if (exchange.removeProperty(ConcurrentLoad.PROPERTY) instanceof ConcurrentLoad load) {
+        if (exchange.removeProperty(ExchangeProperties.CONCURRENT_LOAD) instanceof ConcurrentLoad load) {
             load.abort();
         }
     }

@@ -1,6 +1,6 @@
 package io.camelingestor.ops;
 
-import io.camelingestor.batch.BatchStore;
+import io.camelingestor.core.ExchangeProperties;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeEvent;
 import org.apache.camel.support.EventNotifierSupport;
@@ -34,8 +34,8 @@ class BatchMdcCleanup extends EventNotifierSupport {
 
     @Override
     public void notify(CamelEvent event) {
-        if (event instanceof ExchangeEvent e && e.getExchange().getProperty(BatchStore.BATCH_ID) != null) {
-            MDC.remove(BatchStore.BATCH_ID);
+        if (event instanceof ExchangeEvent e && e.getExchange().getProperty(ExchangeProperties.BATCH_ID) != null) {
+            MDC.remove(ExchangeProperties.BATCH_ID);
             MDC.remove("inputId");
         }
     }

@@ -64,12 +64,12 @@ class BatchMetrics {
         records(dataset, "loaded").increment(batch.rowsLoaded());
         Counter.builder("ingestor.batches")
                 .description("Batches ended, by dataset and status")
-                .tags("dataset", dataset, "status", batch.status())
+                .tags("dataset", dataset, "status", batch.status().name())
                 .register(registry)
                 .increment();
         Timer.builder("ingestor.batch.duration")
                 .description("Time from a batch's start to its end")
-                .tags("dataset", dataset, "status", batch.status())
+                .tags("dataset", dataset, "status", batch.status().name())
                 .publishPercentileHistogram()
                 .register(registry)
                 .record(batch.duration());

@@ -2,6 +2,7 @@ package io.camelingestor.ops;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.camelingestor.batch.BatchStatus;
 import io.camelingestor.core.CeiInoeSettings;
 import io.camelingestor.datasource.Datasource;
 import java.sql.Connection;
@@ -275,12 +276,12 @@ public class CeiInoeImport implements ApplicationRunner {
                                 device);
                     }
                     String validation = column(rs, "validation_status");
-                    String status = validation == null
-                            ? "LOADED"
+                    BatchStatus status = validation == null
+                            ? BatchStatus.LOADED
                             : switch (validation.toLowerCase(Locale.ROOT)) {
-                                case "partial" -> "PARTIAL";
-                                case "failed" -> "REJECTED";
-                                default -> "LOADED";
+                                case "partial" -> BatchStatus.PARTIAL;
+                                case "failed" -> BatchStatus.REJECTED;
+                                default -> BatchStatus.LOADED;
                             };
                     Map<String, Object> metadata = new LinkedHashMap<>();
                     metadata.put("importedFrom", "ceiinoe");
@@ -308,7 +309,7 @@ public class CeiInoeImport implements ApplicationRunner {
                                 fileName,
                                 device,
                                 lower.endsWith(".xlsx") || lower.endsWith(".xls") ? "xlsx" : "csv",
-                                status,
+                                status.name(),
                                 SOURCE_ID,
                                 json.writeValueAsString(metadata),
                                 at,

@@ -2,6 +2,7 @@ package io.camelingestor.web;
 
 import io.camelingestor.batch.BatchQueries;
 import io.camelingestor.batch.BatchQueries.BatchFilter;
+import io.camelingestor.batch.BatchStatus;
 import io.camelingestor.dataset.MappingRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -9,7 +10,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -23,7 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "batches", description = "One batch per input (file or API window)")
 class BatchesController {
 
-    static final Set<String> STATUSES = Set.of("RUNNING", "LOADED", "PARTIAL", "DUPLICATE", "REJECTED", "FAILED");
+    static final List<String> STATUSES = BatchStatus.names();
     private static final int INVALID_ROWS_SAMPLE = 20;
 
     private final BatchQueries queries;
@@ -53,7 +53,7 @@ class BatchesController {
             datasets.require(dataset);
         }
         if (status != null && !STATUSES.contains(status)) {
-            throw ApiException.badParameter("status", status, "one of " + String.join(", ", List.copyOf(STATUSES)));
+            throw ApiException.badParameter("status", status, "one of " + String.join(", ", STATUSES));
         }
         return Paging.of(
                 queries.batches(new BatchFilter(dataset, status, inputId, sourceId), limit, offset), offset, limit);

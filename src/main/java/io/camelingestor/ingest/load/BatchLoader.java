@@ -1,8 +1,10 @@
 package io.camelingestor.ingest.load;
 
 import io.camelingestor.batch.ApiCursors;
+import io.camelingestor.batch.BatchStatus;
 import io.camelingestor.batch.BatchStore;
 import io.camelingestor.core.Envelope;
+import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.InputRejectedException;
 import io.camelingestor.core.StageResult;
 import io.camelingestor.dataset.Dataset;
@@ -133,15 +135,15 @@ public class BatchLoader {
      * @throws InputRejectedException when {@code strategy: fail} meets rows that already exist
      */
     public void load(Exchange exchange) {
-        Envelope envelope = exchange.getProperty(Envelope.PROPERTY, Envelope.class);
-        Dataset dataset = exchange.getProperty(Dataset.PROPERTY, Dataset.class);
-        UUID batchId = exchange.getProperty(BatchStore.BATCH_ID, UUID.class);
-        StageResult staged = exchange.getProperty(StageResult.PROPERTY, StageResult.class);
-        ConcurrentLoad running = exchange.removeProperty(ConcurrentLoad.PROPERTY) instanceof ConcurrentLoad c
+        Envelope envelope = exchange.getProperty(ExchangeProperties.ENVELOPE, Envelope.class);
+        Dataset dataset = exchange.getProperty(ExchangeProperties.DATASET, Dataset.class);
+        UUID batchId = exchange.getProperty(ExchangeProperties.BATCH_ID, UUID.class);
+        StageResult staged = exchange.getProperty(ExchangeProperties.STAGE_RESULT, StageResult.class);
+        ConcurrentLoad running = exchange.removeProperty(ExchangeProperties.CONCURRENT_LOAD) instanceof ConcurrentLoad c
                         && c.batchId().equals(batchId)
                 ? c
                 : null;
-        String status = staged.rowsInvalid() > 0 ? "PARTIAL" : "LOADED";
+        BatchStatus status = staged.rowsInvalid() > 0 ? BatchStatus.PARTIAL : BatchStatus.LOADED;
         Instant started = Instant.now();
         try {
             long loaded = running != null
@@ -151,14 +153,14 @@ public class BatchLoader {
                         complete(envelope, dataset, batchId, status, staged, started, rows);
                         return rows;
                     });
-            exchange.setProperty(BatchStore.BATCH_STATUS, status);
-            exchange.setProperty("rowsLoaded", loaded);
+            exchange.setProperty(ExchangeProperties.BATCH_STATUS, status);
+            exchange.setProperty(ExchangeProperties.ROWS_LOADED, loaded);
         } catch (DuplicateKeyException e) {
             if (String.valueOf(e.getMessage()).contains(BATCH_CONTENT_KEY)) {
                 batches.markDuplicate(batchId, envelope.dataset(), envelope.sha256());
                 cursors.advance(envelope); // a window already loaded moves the cursor
-                exchange.setProperty(BatchStore.BATCH_STATUS, "DUPLICATE");
-                exchange.setProperty("rowsLoaded", 0L);
+                exchange.setProperty(ExchangeProperties.BATCH_STATUS, BatchStatus.DUPLICATE);
+                exchange.setProperty(ExchangeProperties.ROWS_LOADED, 0L);
                 return;
             }
             throw new InputRejectedException(
@@ -174,7 +176,7 @@ public class BatchLoader {
             Envelope envelope,
             Dataset dataset,
             UUID batchId,
-            String status,
+            BatchStatus status,
             StageResult staged,
             Instant started,
             long rows) {

@@ -1,5 +1,7 @@
 package io.camelingestor.ingest.load;
 
+import io.camelingestor.batch.BatchStatus;
+import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.StageResult;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,11 +20,9 @@ import java.util.concurrent.TimeoutException;
  * Nothing is visible before {@link #finish}: the
  * quality gate can still reject the input, which {@link #abort() rolls back} every insert.
  *
- * <p>Kept as the exchange property {@value #PROPERTY} between {@code direct:stage} and {@code direct:load}.
+ * <p>Kept as the exchange property {@value ExchangeProperties#CONCURRENT_LOAD} between {@code direct:stage} and {@code direct:load}.
  */
 public final class ConcurrentLoad {
-
-    public static final String PROPERTY = "concurrentLoad";
 
     /** What the loading thread is asked to do next. */
     sealed interface Command permits Rows, Finish, Abort {}
@@ -31,7 +31,7 @@ public final class ConcurrentLoad {
     record Rows(long upTo) implements Command {}
 
     /** Staging ended: complete the batch and commit. */
-    record Finish(String status, StageResult staged, Instant started) implements Command {}
+    record Finish(BatchStatus status, StageResult staged, Instant started) implements Command {}
 
     /** The input will not be loaded: roll back. */
     record Abort() implements Command {}
@@ -64,7 +64,7 @@ public final class ConcurrentLoad {
      * @throws RuntimeException what the load failed with (a {@code DuplicateKeyException} for a conflict
      *     under {@code strategy: fail}, or a completed batch with the same content), after its rollback
      */
-    public long finish(String status, StageResult staged, Instant started) {
+    public long finish(BatchStatus status, StageResult staged, Instant started) {
         commands.add(new Finish(status, staged, started));
         try {
             return outcome.get();

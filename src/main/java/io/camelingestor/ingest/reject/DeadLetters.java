@@ -1,7 +1,9 @@
 package io.camelingestor.ingest.reject;
 
+import io.camelingestor.batch.BatchStatus;
 import io.camelingestor.batch.BatchStore;
 import io.camelingestor.core.Envelope;
+import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.InputRejectedException;
 import io.camelingestor.core.Secrets;
 import io.camelingestor.core.StageResult;
@@ -19,7 +21,6 @@ import org.springframework.stereotype.Component;
 @Component("deadLetters")
 public class DeadLetters {
 
-    public static final String PAYLOAD_REF = "payloadRef";
     private static final int MAX_MESSAGE = 2000;
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
@@ -35,8 +36,8 @@ public class DeadLetters {
     }
 
     /** The batch status an exception leads to: REJECTED for input problems, FAILED otherwise. */
-    public static String statusFor(Throwable failure) {
-        return rejection(failure) != null ? "REJECTED" : "FAILED";
+    public static BatchStatus statusFor(Throwable failure) {
+        return rejection(failure) != null ? BatchStatus.REJECTED : BatchStatus.FAILED;
     }
 
     public static InputRejectedException rejection(Throwable failure) {
@@ -85,20 +86,21 @@ public class DeadLetters {
     /**
      * Expects the caught exception ({@code CamelExceptionCaught}) and the {@code envelope}; uses
      * {@code batchId} and {@code stageResult} when the pipeline got that far (a batch is registered here
-     * otherwise) and {@value #PAYLOAD_REF} when the payload was kept. Leaves {@code batchStatus}.
+     * otherwise) and {@value ExchangeProperties#PAYLOAD_REF} when the payload was kept. Leaves {@code batchStatus}.
      */
     public void record(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        Envelope envelope = exchange.getProperty(Envelope.PROPERTY, Envelope.class);
-        String status = statusFor(failure);
+        Envelope envelope = exchange.getProperty(ExchangeProperties.ENVELOPE, Envelope.class);
+        BatchStatus status = statusFor(failure);
         String message = describe(failure);
-        if (exchange.getProperty(BatchStore.BATCH_ID) == null) {
+        if (exchange.getProperty(ExchangeProperties.BATCH_ID) == null) {
             batches.register(exchange);
         }
-        UUID batchId = exchange.getProperty(BatchStore.BATCH_ID, UUID.class);
-        batches.fail(batchId, status, message, exchange.getProperty(StageResult.PROPERTY, StageResult.class));
+        UUID batchId = exchange.getProperty(ExchangeProperties.BATCH_ID, UUID.class);
+        batches.fail(
+                batchId, status, message, exchange.getProperty(ExchangeProperties.STAGE_RESULT, StageResult.class));
         Throwable cause = rejection(failure) != null ? rejection(failure) : failure;
-        String payloadRef = exchange.getProperty(PAYLOAD_REF, String.class);
+        String payloadRef = exchange.getProperty(ExchangeProperties.PAYLOAD_REF, String.class);
         if (payloadRef == null) {
             // an API window that failed in the pipeline: its records are kept for a replay
             payloadRef = kept.keep(envelope, batchId).map(Object::toString).orElse(null);
@@ -115,7 +117,7 @@ public class DeadLetters {
                 cause.getClass().getName(),
                 message,
                 payloadRef);
-        exchange.setProperty(BatchStore.BATCH_STATUS, status);
+        exchange.setProperty(ExchangeProperties.BATCH_STATUS, status);
         log.warn("{} {} {}: {}", envelope.dataset(), envelope.inputId(), status, message);
     }
 }

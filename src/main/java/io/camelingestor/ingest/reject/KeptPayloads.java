@@ -2,6 +2,7 @@ package io.camelingestor.ingest.reject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camelingestor.core.Envelope;
+import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.IngestorProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,7 +94,7 @@ public class KeptPayloads {
                     kept.sha256(),
                     metadata);
             producer.asyncSend("direct:ingest", exchange -> {
-                exchange.setProperty(Envelope.PROPERTY, envelope);
+                exchange.setProperty(ExchangeProperties.ENVELOPE, envelope);
                 exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                     @Override
                     public void onDone(Exchange done) {

@@ -2,8 +2,8 @@ package io.camelingestor.ingest.reject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.camelingestor.batch.BatchStore;
 import io.camelingestor.core.Envelope;
+import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.IngestorProperties;
 import io.camelingestor.core.InputRejectedException;
 import io.camelingestor.core.StageResult;
@@ -23,9 +23,6 @@ import org.springframework.stereotype.Component;
 @Component("rejectedFiles")
 public class RejectedFiles {
 
-    /** Where the file source moves the file once the exchange completes (relative to its inbound folder). */
-    public static final String ARCHIVE_TO = "ingestorArchiveTo";
-
     private final IngestorProperties properties;
     private final ObjectMapper json;
 
@@ -36,16 +33,16 @@ public class RejectedFiles {
 
     /**
      * Expects the header {@code CamelFileName}, the caught exception and the {@code envelope}; writes the
-     * report and leaves {@value #ARCHIVE_TO} (where the file is moved on completion) and
-     * {@value DeadLetters#PAYLOAD_REF}.
+     * report and leaves {@value ExchangeProperties#ARCHIVE_TO} (where the file is moved on completion) and
+     * {@value ExchangeProperties#PAYLOAD_REF}.
      */
     public void report(Exchange exchange) throws IOException {
-        Envelope envelope = exchange.getProperty(Envelope.PROPERTY, Envelope.class);
+        Envelope envelope = exchange.getProperty(ExchangeProperties.ENVELOPE, Envelope.class);
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String fileName = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         Path dir = properties.rejected(envelope.dataset());
         Files.createDirectories(dir);
-        StageResult staged = exchange.getProperty(StageResult.PROPERTY, StageResult.class);
+        StageResult staged = exchange.getProperty(ExchangeProperties.STAGE_RESULT, StageResult.class);
         InputRejectedException rejected = DeadLetters.rejection(failure);
 
         // a file of the same name rejected before keeps its place: this one gets the next free name
@@ -56,8 +53,8 @@ public class RejectedFiles {
             report.put("keptAs", keptAs);
         }
         report.put("dataset", envelope.dataset());
-        report.put("batchId", exchange.getProperty(BatchStore.BATCH_ID));
-        report.put("status", DeadLetters.statusFor(failure));
+        report.put("batchId", exchange.getProperty(ExchangeProperties.BATCH_ID));
+        report.put("status", DeadLetters.statusFor(failure).name());
         report.put("reason", DeadLetters.describe(failure));
         report.put(
                 "details",
@@ -74,7 +71,7 @@ public class RejectedFiles {
         report.put("rejectedAt", Instant.now().toString());
         json.writeValue(dir.resolve(keptAs + ".error.json").toFile(), report);
 
-        exchange.setProperty(ARCHIVE_TO, "../../rejected/" + envelope.dataset() + "/" + keptAs);
-        exchange.setProperty(DeadLetters.PAYLOAD_REF, dir.resolve(keptAs).toString());
+        exchange.setProperty(ExchangeProperties.ARCHIVE_TO, "../../rejected/" + envelope.dataset() + "/" + keptAs);
+        exchange.setProperty(ExchangeProperties.PAYLOAD_REF, dir.resolve(keptAs).toString());
     }
 }

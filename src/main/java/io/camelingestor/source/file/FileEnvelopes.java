@@ -1,6 +1,7 @@
 package io.camelingestor.source.file;
 
 import io.camelingestor.core.Envelope;
+import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.IngestorProperties;
 import io.camelingestor.dataset.Dataset;
 import io.camelingestor.dataset.MappingRegistry;
@@ -48,7 +49,7 @@ public class FileEnvelopes {
      * @param path absolute path of the file in the inbound folder (header {@code CamelFileAbsolutePath})
      * @param folder the inbound folder's name: the dataset, or {@code auto} to detect it from the header
      * @param sourceId the file source's route id
-     * @return the envelope; the route keeps it as the exchange property {@value Envelope#PROPERTY}
+     * @return the envelope; the route keeps it as the exchange property {@value ExchangeProperties#ENVELOPE}
      */
     public Envelope fromFile(String path, String folder, String sourceId) throws IOException {
         Path file = Path.of(path);

@@ -2,9 +2,10 @@ package io.camelingestor.source.file;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.camelingestor.batch.BatchStatus;
+import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.IngestorProperties;
 import io.camelingestor.ingest.reject.FreeNames;
-import io.camelingestor.ingest.reject.RejectedFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -51,7 +52,7 @@ public class InboundFileGuard {
 
     /**
      * Writes {@code rejected/<folder>/<name>.error.json} (status REJECTED, the kind of file) and leaves
-     * {@value RejectedFiles#ARCHIVE_TO}, where the file source moves the file (the link or pipe itself, not
+     * {@value ExchangeProperties#ARCHIVE_TO}, where the file source moves the file (the link or pipe itself, not
      * what it points at) when the exchange completes.
      *
      * @param folder the inbound folder's name (the route template's dataset parameter)
@@ -65,7 +66,7 @@ public class InboundFileGuard {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("file", file.getFileName().toString());
         report.put("dataset", folder);
-        report.put("status", "REJECTED");
+        report.put("status", BatchStatus.REJECTED.name());
         report.put(
                 "reason",
                 "not a regular file but " + kind + ": only regular files are read; it was not opened (write the"
@@ -74,7 +75,7 @@ public class InboundFileGuard {
         report.put("rejectedAt", Instant.now().toString());
         json.writeValue(dir.resolve(name + ".error.json").toFile(), report);
         log.warn("{} {} REJECTED: {}, not opened", folder, file.getFileName(), kind);
-        exchange.setProperty(RejectedFiles.ARCHIVE_TO, "../../rejected/" + folder + "/" + name);
+        exchange.setProperty(ExchangeProperties.ARCHIVE_TO, "../../rejected/" + folder + "/" + name);
     }
 
     /** What the file is when it is not a regular file inside the data folder, or null when it is one. */

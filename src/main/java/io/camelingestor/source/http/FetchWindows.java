@@ -1,6 +1,7 @@
 package io.camelingestor.source.http;
 
 import io.camelingestor.batch.ApiCursors;
+import io.camelingestor.core.ExchangeProperties;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -20,9 +21,6 @@ import org.springframework.stereotype.Component;
  */
 @Component("fetchWindows")
 public class FetchWindows {
-
-    public static final String WINDOW = "window";
-    public static final String DEVICE = "device";
 
     private static final Logger log = LoggerFactory.getLogger(FetchWindows.class);
 
@@ -63,11 +61,11 @@ public class FetchWindows {
         ZonedDateTime t = at.atZone(spec.records().timeZone());
         ZonedDateTime aligned =
                 switch (spec.windows().windowAlign()) {
-                    case "hour" -> t.truncatedTo(ChronoUnit.HOURS);
-                    case "day" -> t.truncatedTo(ChronoUnit.DAYS);
-                    case "month" -> t.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
-                    case "year" -> t.truncatedTo(ChronoUnit.DAYS).withDayOfYear(1);
-                    default -> t;
+                    case HOUR -> t.truncatedTo(ChronoUnit.HOURS);
+                    case DAY -> t.truncatedTo(ChronoUnit.DAYS);
+                    case MONTH -> t.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
+                    case YEAR -> t.truncatedTo(ChronoUnit.DAYS).withDayOfYear(1);
+                    case NONE -> t;
                 };
         return aligned.toInstant();
     }
@@ -78,12 +76,12 @@ public class FetchWindows {
      * expected any more, and a device that stays silent is then not asked for the same span on every run. A
      * more recent empty window leaves the cursor, so data that arrives late is still fetched next run.
      *
-     * <p>Expects the exchange properties {@code source}, {@value #DEVICE} and {@value #WINDOW}.
+     * <p>Expects the exchange properties {@code source}, {@value ExchangeProperties#DEVICE} and {@value ExchangeProperties#WINDOW}.
      */
     public void empty(Exchange exchange) {
-        HttpSourceSpec spec = exchange.getProperty(HttpSources.SOURCE, HttpSourceSpec.class);
-        Device device = exchange.getProperty(DEVICE, Device.class);
-        Window window = exchange.getProperty(WINDOW, Window.class);
+        HttpSourceSpec spec = exchange.getProperty(ExchangeProperties.SOURCE, HttpSourceSpec.class);
+        Device device = exchange.getProperty(ExchangeProperties.DEVICE, Device.class);
+        Window window = exchange.getProperty(ExchangeProperties.WINDOW, Window.class);
         boolean settled =
                 window.end().isBefore(Instant.now().minus(spec.windows().lateDataGrace()));
         if (settled) {

@@ -7,9 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelingestor.batch.ApiCursors;
 import io.camelingestor.core.Envelope;
+import io.camelingestor.core.ExchangeHeaders;
+import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.IngestorProperties;
 import io.camelingestor.core.InputRejectedException;
-import io.camelingestor.ingest.reject.DeadLetters;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLEncoder;
@@ -48,7 +49,6 @@ import org.springframework.stereotype.Component;
 @Component("httpFetcher")
 public class HttpFetcher {
 
-    public static final String RECORDS = "httpRecords";
     private static final Pattern TOKEN =
             Pattern.compile("\\{(device|start|end|page|offset|pageSize|cursor)(?::([^}]+))?}");
 
@@ -67,15 +67,15 @@ public class HttpFetcher {
     /**
      * Step {@code open-window}. Expects the exchange properties {@code source} ({@link HttpSourceSpec}),
      * {@code device} ({@link Device}) and {@code window} ({@link Window}). Sets {@code envelope} first, so that
-     * a failure is recorded against this window, and {@value WindowPages#PROPERTY} at the first page.
+     * a failure is recorded against this window, and {@value ExchangeProperties#HTTP_PAGES} at the first page.
      */
     public void open(Exchange exchange) throws IOException {
-        HttpSourceSpec spec = exchange.getProperty(HttpSources.SOURCE, HttpSourceSpec.class);
-        Device device = exchange.getProperty(FetchWindows.DEVICE, Device.class);
-        Window window = exchange.getProperty(FetchWindows.WINDOW, Window.class);
+        HttpSourceSpec spec = exchange.getProperty(ExchangeProperties.SOURCE, HttpSourceSpec.class);
+        Device device = exchange.getProperty(ExchangeProperties.DEVICE, Device.class);
+        Window window = exchange.getProperty(ExchangeProperties.WINDOW, Window.class);
         HttpAuth auth = beans.getBean(spec.credentials().bean(), HttpAuth.class);
         exchange.getIn().removeHeader(HttpRequests.REDELIVERY_DELAY);
-        exchange.removeProperty(DeadLetters.PAYLOAD_REF);
+        exchange.removeProperty(ExchangeProperties.PAYLOAD_REF);
 
         Files.createDirectories(spool.resolve(spec.sourceId()));
         Path file = spool.resolve(spec.sourceId()).resolve(UUID.randomUUID() + ".json");
@@ -101,9 +101,9 @@ public class HttpFetcher {
                 }
             }
         });
-        exchange.setProperty(WindowPages.PROPERTY, pages);
+        exchange.setProperty(ExchangeProperties.HTTP_PAGES, pages);
         exchange.setProperty(
-                Envelope.PROPERTY,
+                ExchangeProperties.ENVELOPE,
                 envelope(
                         spec,
                         device,
@@ -121,7 +121,7 @@ public class HttpFetcher {
      *     {@code maxPages} pages
      */
     public void page(Exchange exchange) throws IOException {
-        WindowPages pages = exchange.getProperty(WindowPages.PROPERTY, WindowPages.class);
+        WindowPages pages = exchange.getProperty(ExchangeProperties.HTTP_PAGES, WindowPages.class);
         HttpSourceSpec spec = pages.spec;
         pages.pages++;
         JsonNode body = exchange.getIn().getBody(JsonNode.class);
@@ -164,17 +164,17 @@ public class HttpFetcher {
     }
 
     /**
-     * Step {@code close-window}: leaves {@value #RECORDS} (rows written) and, when there are rows, the envelope
+     * Step {@code close-window}: leaves {@value ExchangeProperties#HTTP_RECORDS} (rows written) and, when there are rows, the envelope
      * with the spool file (the body), its sha256 and the cursor the load will advance to.
      */
     public void close(Exchange exchange) throws IOException {
-        WindowPages pages = exchange.getProperty(WindowPages.PROPERTY, WindowPages.class);
+        WindowPages pages = exchange.getProperty(ExchangeProperties.HTTP_PAGES, WindowPages.class);
         HttpSourceSpec spec = pages.spec;
         pages.generator.writeEndArray();
         pages.generator.close();
-        exchange.removeProperty(WindowPages.PROPERTY);
-        exchange.getIn().removeHeaders("*", "sourceId", HttpSources.RUN_NOW);
-        exchange.setProperty(RECORDS, pages.rows);
+        exchange.removeProperty(ExchangeProperties.HTTP_PAGES);
+        exchange.getIn().removeHeaders("*", ExchangeHeaders.SOURCE_ID, ExchangeHeaders.HTTP_SOURCE_RUN_NOW);
+        exchange.setProperty(ExchangeProperties.HTTP_RECORDS, pages.rows);
         if (pages.rows == 0) {
             return;
         }
@@ -193,7 +193,7 @@ public class HttpFetcher {
         String firstUrl =
                 WindowPages.url(spec, pages.device, pages.window, spec.pages().firstPage(), 0, null);
         exchange.setProperty(
-                Envelope.PROPERTY,
+                ExchangeProperties.ENVELOPE,
                 envelope(
                         spec,
                         pages.device,

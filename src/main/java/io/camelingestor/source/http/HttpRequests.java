@@ -3,8 +3,9 @@ package io.camelingestor.source.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.camelingestor.core.ExchangeHeaders;
+import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.InputRejectedException;
-import io.camelingestor.ingest.reject.DeadLetters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -48,17 +49,17 @@ public class HttpRequests {
         this.json = json;
     }
 
-    /** Step {@code prepare-request}: the page's request, from exchange property {@value WindowPages#PROPERTY}. */
+    /** Step {@code prepare-request}: the page's request, from exchange property {@value ExchangeProperties#HTTP_PAGES}. */
     public void prepare(Exchange exchange) {
-        WindowPages pages = exchange.getProperty(WindowPages.PROPERTY, WindowPages.class);
+        WindowPages pages = exchange.getProperty(ExchangeProperties.HTTP_PAGES, WindowPages.class);
         HttpSourceSpec spec = pages.spec;
         Message in = exchange.getIn();
         // the previous answer's headers must not go out with this request
-        in.removeHeaders("*", "sourceId", HttpSources.RUN_NOW, "CamelRedelivery*");
+        in.removeHeaders("*", ExchangeHeaders.SOURCE_ID, ExchangeHeaders.HTTP_SOURCE_RUN_NOW, "CamelRedelivery*");
         Redactor redactor = pages.redactor();
         pages.what = spec.request().method() + " " + redactor.clean(pages.url());
         // what the dead letter keeps when the request gets no answer at all
-        exchange.setProperty(DeadLetters.PAYLOAD_REF, payload(redactor, pages.what, 0, new byte[0]));
+        exchange.setProperty(ExchangeProperties.PAYLOAD_REF, payload(redactor, pages.what, 0, new byte[0]));
         in.setHeader(Exchange.HTTP_METHOD, spec.request().method());
         in.setHeader(Exchange.HTTP_URI, pages.url());
         in.setHeader("Accept", "application/json");
@@ -78,7 +79,7 @@ public class HttpRequests {
 
     /** Step {@code no-answer-may-pass}: the request timed out or could not connect (caught IOException). */
     public void noAnswer(Exchange exchange) {
-        WindowPages pages = exchange.getProperty(WindowPages.PROPERTY, WindowPages.class);
+        WindowPages pages = exchange.getProperty(ExchangeProperties.HTTP_PAGES, WindowPages.class);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String why;
         if (e instanceof SocketTimeoutException) {
@@ -101,7 +102,7 @@ public class HttpRequests {
 
     /** Step {@code check-answer}: see the class comment. */
     public void check(Exchange exchange) throws IOException {
-        WindowPages pages = exchange.getProperty(WindowPages.PROPERTY, WindowPages.class);
+        WindowPages pages = exchange.getProperty(ExchangeProperties.HTTP_PAGES, WindowPages.class);
         HttpSourceSpec spec = pages.spec;
         Message in = exchange.getIn();
         String what = pages.what;
@@ -164,7 +165,7 @@ public class HttpRequests {
                 }
             }
         }
-        exchange.removeProperty(DeadLetters.PAYLOAD_REF);
+        exchange.removeProperty(ExchangeProperties.PAYLOAD_REF);
         in.setBody(body);
     }
 
@@ -233,7 +234,8 @@ public class HttpRequests {
             String response,
             ObjectMapper json) {
         exchange.setProperty(
-                DeadLetters.PAYLOAD_REF, payload(redactor, what, status, response.getBytes(StandardCharsets.UTF_8)));
+                ExchangeProperties.PAYLOAD_REF,
+                payload(redactor, what, status, response.getBytes(StandardCharsets.UTF_8)));
         if (failure instanceof HttpTransientException t) {
             if (t.retryAfter() != null) {
                 // wait at most MAX_RETRY_AFTER; a window still refused then ends FAILED and is fetched again on

@@ -1,5 +1,6 @@
 package io.camelingestor.source.http;
 
+import io.camelingestor.core.ExchangeHeaders;
 import java.time.Duration;
 import org.apache.camel.model.Resilience4jConfigurationDefinition;
 import org.springframework.context.annotation.Bean;
@@ -28,7 +29,7 @@ class HttpSourceCircuitConfig {
         org.apache.camel.http.common.HttpHeaderFilterStrategy headers =
                 new org.apache.camel.http.common.HttpHeaderFilterStrategy();
         headers.getOutFilter().add("sourceid");
-        headers.getOutFilter().add(HttpSources.RUN_NOW.toLowerCase(java.util.Locale.ROOT));
+        headers.getOutFilter().add(ExchangeHeaders.HTTP_SOURCE_RUN_NOW.toLowerCase(java.util.Locale.ROOT));
         return headers;
     }
 

@@ -59,6 +59,64 @@ public record HttpSourceSpec(
         }
     }
 
+    /** How the records sit in a body (see {@link RecordShapes}); the parameter {@code shape} names it. */
+    public enum Shape {
+        /** An array of objects, one per record. */
+        RECORDS("records"),
+        /** Arrays side by side, sharing the {@code timeField} array (Open-Meteo). */
+        COLUMNS("columns"),
+        /** One item per variable and time, pivoted into one record per time (Tago). */
+        VARIABLES("variables"),
+        /** An object of variables, each with an array of time/value items (Airbeld). */
+        VARIABLE_MAP("variableMap");
+
+        private final String parameter;
+
+        Shape(String parameter) {
+            this.parameter = parameter;
+        }
+
+        /** The value as the template parameter spells it. */
+        @Override
+        public String toString() {
+            return parameter;
+        }
+
+        static Shape of(String sourceId, String value) {
+            return parameter(Shape.class, sourceId, "shape", value);
+        }
+    }
+
+    /** Window boundaries on a calendar unit (in {@code timeZone}), for APIs that answer per day, month, year. */
+    public enum WindowAlign {
+        NONE,
+        HOUR,
+        DAY,
+        MONTH,
+        YEAR;
+
+        /** The value as the template parameter spells it. */
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static WindowAlign of(String sourceId, String value) {
+            return parameter(WindowAlign.class, sourceId, "windowAlign", value);
+        }
+    }
+
+    /** The constant of {@code type} a template parameter names (as its {@code toString} spells it). */
+    private static <E extends Enum<E>> E parameter(Class<E> type, String sourceId, String name, String value) {
+        for (E e : type.getEnumConstants()) {
+            if (e.toString().equals(value.trim())) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("source " + sourceId + ": " + name + " '" + value + "' is not one of "
+                + Arrays.toString(type.getEnumConstants()));
+    }
+
     /** The data requests: {@code baseUrl}, {@code method}, {@code path} and {@code body} templates, timeout. */
     public record Request(String baseUrl, String method, String path, String body, Duration timeout) {
 
@@ -105,7 +163,7 @@ public record HttpSourceSpec(
     }
 
     /** How the fetch windows are cut from the cursor (see {@link FetchWindows}). */
-    public record Windows(int lookbackDays, Duration maxWindow, Duration lateDataGrace, String windowAlign) {}
+    public record Windows(int lookbackDays, Duration maxWindow, Duration lateDataGrace, WindowAlign windowAlign) {}
 
     /** The paging: its {@link Paging} mode and parameters. */
     public record Pages(
@@ -121,7 +179,7 @@ public record HttpSourceSpec(
     /** Where the records are in a body and their shape (see {@link RecordShapes}), and their time. */
     public record Records(
             String recordsPath,
-            String shape,
+            Shape shape,
             String timeField,
             String variableField,
             String valueField,
@@ -133,18 +191,7 @@ public record HttpSourceSpec(
     /** An API-level failure code in a 200 body: where, which mean "too frequent", which "log in again". */
     public record FailCodes(String path, Set<String> throttled, Set<String> relogin) {}
 
-    public static final Set<String> SHAPES = Set.of("records", "columns", "variables", "variableMap");
-    public static final Set<String> ALIGN = Set.of("none", "hour", "day", "month", "year");
-
     public HttpSourceSpec {
-        if (!SHAPES.contains(records.shape())) {
-            throw new IllegalArgumentException(
-                    "source " + sourceId + ": shape '" + records.shape() + "' is not one of " + SHAPES);
-        }
-        if (!ALIGN.contains(windows.windowAlign())) {
-            throw new IllegalArgumentException(
-                    "source " + sourceId + ": windowAlign '" + windows.windowAlign() + "' is not one of " + ALIGN);
-        }
         if (windows.maxWindow().isNegative() || windows.maxWindow().isZero()) {
             throw new IllegalArgumentException("source " + sourceId + ": maxWindow must be positive");
         }
@@ -185,7 +232,7 @@ public record HttpSourceSpec(
                         Integer.parseInt(p.getOrDefault("lookbackDays", "7").trim()),
                         Duration.parse(p.getOrDefault("maxWindow", "P7D").trim()),
                         Duration.parse(p.getOrDefault("lateDataGrace", "P1D").trim()),
-                        p.getOrDefault("windowAlign", "none").trim()),
+                        WindowAlign.of(sourceId, p.getOrDefault("windowAlign", "none"))),
                 new Pages(
                         Paging.of(sourceId, p.getOrDefault("paging", "none")),
                         p.getOrDefault("pageParam", "page").trim(),
@@ -197,7 +244,7 @@ public record HttpSourceSpec(
                         Integer.parseInt(p.getOrDefault("maxPages", "1000").trim())),
                 new Records(
                         p.getOrDefault("recordsPath", "$").trim(),
-                        p.getOrDefault("shape", "records").trim(),
+                        Shape.of(sourceId, p.getOrDefault("shape", "records")),
                         required(p, "timeField", sourceId),
                         p.getOrDefault("variableField", "variable").trim(),
                         p.getOrDefault("valueField", "value").trim(),

@@ -3,6 +3,8 @@ package io.camelingestor.source.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.camelingestor.core.ExchangeHeaders;
+import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.datasource.DatasourceRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,12 +50,6 @@ import org.springframework.stereotype.Component;
 public class HttpSources implements CamelContextConfiguration {
 
     public static final String GROUP = "http-sources";
-    public static final String SOURCE = "source";
-    public static final String BUSY = "httpSourceBusy";
-    /** Set by {@link #finish}: why the run failed (a window FAILED or REJECTED), absent when it succeeded. */
-    public static final String RUN_ERROR = "httpRunError";
-    /** Header set by {@link SourceRunner}: an operator's run goes through an open circuit (it is the probe). */
-    public static final String RUN_NOW = "httpSourceRunNow";
     /** The step id of a source route's circuitBreaker, after the route's prefixId ({@code <routeId>.}). */
     public static final String CIRCUIT_STEP = "circuit";
 
@@ -246,7 +242,7 @@ public class HttpSources implements CamelContextConfiguration {
 
     /**
      * Step {@code begin-run} of a source route (header {@code sourceId}): leaves the exchange property
-     * {@value #SOURCE} (the source's {@link HttpSourceSpec}), or {@value #BUSY} when a run of the same source is
+     * {@value ExchangeProperties#SOURCE} (the source's {@link HttpSourceSpec}), or {@value ExchangeProperties#HTTP_SOURCE_BUSY} when a run of the same source is
      * in progress (a scheduled run meeting a "run now", say): this one is then skipped. The run holds the
      * source until its exchange completes, on this replica and cluster-wide ({@link SourceRunLocks}). This is
      * the one place that decides whether a run may start.
@@ -254,7 +250,7 @@ public class HttpSources implements CamelContextConfiguration {
      * @throws IllegalStateException when the source is disabled, not configured or misconfigured
      */
     public void begin(Exchange exchange) {
-        String sourceId = exchange.getIn().getHeader("sourceId", String.class);
+        String sourceId = exchange.getIn().getHeader(ExchangeHeaders.SOURCE_ID, String.class);
         HttpSourceSpec spec = spec(sourceId);
         String problem;
         try {
@@ -270,13 +266,13 @@ public class HttpSources implements CamelContextConfiguration {
         }
         Semaphore slot = running.computeIfAbsent(sourceId, id -> new Semaphore(1));
         if (!slot.tryAcquire()) {
-            exchange.setProperty(BUSY, true);
+            exchange.setProperty(ExchangeProperties.HTTP_SOURCE_BUSY, true);
             return;
         }
         // and not running on another replica either (source_run, one row per source)
         if (!runLocks.tryLock(sourceId)) {
             slot.release();
-            exchange.setProperty(BUSY, true);
+            exchange.setProperty(ExchangeProperties.HTTP_SOURCE_BUSY, true);
             return;
         }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
@@ -289,11 +285,11 @@ public class HttpSources implements CamelContextConfiguration {
                 }
             }
         });
-        exchange.setProperty(SOURCE, spec);
+        exchange.setProperty(ExchangeProperties.SOURCE, spec);
     }
 
     /**
-     * Runs the source's route now, as its trigger would, with the header {@value #RUN_NOW} (the route then
+     * Runs the source's route now, as its trigger would, with the header {@value ExchangeHeaders#HTTP_SOURCE_RUN_NOW} (the route then
      * goes around its circuit), and returns when the run is over. A trigger ({@code timer:}, {@code quartz:})
      * cannot be sent to, so the exchange is handed to the route's processor, as the trigger's consumer does.
      *
@@ -305,7 +301,7 @@ public class HttpSources implements CamelContextConfiguration {
             throw new IllegalArgumentException("no HTTP source '" + sourceId + "' (sources: " + sourceIds() + ")");
         }
         Exchange exchange = route.getConsumer().createExchange(false);
-        exchange.getIn().setHeader(RUN_NOW, runNow);
+        exchange.getIn().setHeader(ExchangeHeaders.HTTP_SOURCE_RUN_NOW, runNow);
         try {
             AsyncProcessorConverterHelper.convert(route.getProcessor()).process(exchange);
         } catch (Exception e) {
@@ -325,7 +321,7 @@ public class HttpSources implements CamelContextConfiguration {
      * of the run ended FAILED or REJECTED.
      */
     public void finish(Exchange exchange) {
-        HttpSourceSpec spec = exchange.getProperty(SOURCE, HttpSourceSpec.class);
+        HttpSourceSpec spec = exchange.getProperty(ExchangeProperties.SOURCE, HttpSourceSpec.class);
         Instant started = Instant.ofEpochMilli(exchange.getClock().getCreated());
         Optional<String> error = jdbc
                 .queryForList(
@@ -344,7 +340,9 @@ public class HttpSources implements CamelContextConfiguration {
                 (id, state) -> (state == null ? new SourceState(id, "started", true, null, null, null, 0) : state)
                         .withRun(Instant.now(), error.orElse(null)));
         // the source route's circuit counts the run failed when this is set (step `run-failed`)
-        error.ifPresentOrElse(e -> exchange.setProperty(RUN_ERROR, e), () -> exchange.removeProperty(RUN_ERROR));
+        error.ifPresentOrElse(
+                e -> exchange.setProperty(ExchangeProperties.HTTP_RUN_ERROR, e),
+                () -> exchange.removeProperty(ExchangeProperties.HTTP_RUN_ERROR));
         Map<String, Object> loaded = jdbc.queryForMap(
                 """
                 SELECT count(*) FILTER (WHERE status IN ('LOADED', 'PARTIAL')) AS windows,
@@ -363,9 +361,9 @@ public class HttpSources implements CamelContextConfiguration {
 
     /** Step {@code close-circuit-after-run-now}: an operator's run that succeeded ends the pause at once. */
     public void afterRunNow(Exchange exchange) {
-        String sourceId = exchange.getIn().getHeader("sourceId", String.class);
+        String sourceId = exchange.getIn().getHeader(ExchangeHeaders.SOURCE_ID, String.class);
         var circuit = circuit(sourceId);
-        if (circuit != null && exchange.getProperty(RUN_ERROR) == null) {
+        if (circuit != null && exchange.getProperty(ExchangeProperties.HTTP_RUN_ERROR) == null) {
             circuit.transitionToClosedState();
         }
     }

@@ -51,12 +51,10 @@ final class RecordShapes {
             throw shape(what, spec, "nothing at " + spec.records().recordsPath(), body);
         }
         return switch (spec.records().shape()) {
-            case "records" -> records(spec, node, what, body);
-            case "columns" -> columns(spec, node, what, body);
-            case "variables" -> variables(spec, node, what, body);
-            case "variableMap" -> variableMap(spec, node, what, body);
-            default ->
-                throw new IllegalArgumentException("shape " + spec.records().shape());
+            case RECORDS -> records(spec, node, what, body);
+            case COLUMNS -> columns(spec, node, what, body);
+            case VARIABLES -> variables(spec, node, what, body);
+            case VARIABLE_MAP -> variableMap(spec, node, what, body);
         };
     }
 

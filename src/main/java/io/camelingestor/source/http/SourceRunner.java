@@ -1,5 +1,6 @@
 package io.camelingestor.source.http;
 
+import io.camelingestor.core.ExchangeProperties;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -37,7 +38,7 @@ public class SourceRunner {
         if (done.getException() != null) {
             throw CamelExecutionException.wrapCamelExecutionException(done, done.getException());
         }
-        if (done.getProperty(HttpSources.BUSY, false, Boolean.class)) {
+        if (done.getProperty(ExchangeProperties.HTTP_SOURCE_BUSY, false, Boolean.class)) {
             throw new IllegalStateException("HTTP source " + sourceId + " is running already");
         }
         return sources.states().get(sourceId);

@@ -1,6 +1,7 @@
 package io.camelingestor.source.http;
 
-import io.camelingestor.batch.BatchStore;
+import io.camelingestor.batch.BatchStatus;
+import io.camelingestor.core.ExchangeProperties;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -16,10 +17,9 @@ public class WindowOutcomes implements AggregationStrategy {
 
     @Override
     public Exchange aggregate(Exchange previous, Exchange window) {
-        Window fetched = window.getProperty(FetchWindows.WINDOW, Window.class);
-        String status = window.getProperty(BatchStore.BATCH_STATUS, String.class);
-        if (fetched != null
-                && (window.getException() != null || "FAILED".equals(status) || "REJECTED".equals(status))) {
+        Window fetched = window.getProperty(ExchangeProperties.WINDOW, Window.class);
+        BatchStatus status = window.getProperty(ExchangeProperties.BATCH_STATUS, BatchStatus.class);
+        if (fetched != null && (window.getException() != null || (status != null && status.deadLettered()))) {
             fetched.run().fail();
         }
         return previous != null ? previous : window;

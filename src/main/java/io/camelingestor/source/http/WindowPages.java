@@ -1,6 +1,7 @@
 package io.camelingestor.source.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.camelingestor.core.ExchangeProperties;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -10,14 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The fetch of one window, page by page (exchange property {@value #PROPERTY}): which page comes next and its
+ * The fetch of one window, page by page (exchange property {@value ExchangeProperties#HTTP_PAGES}): which page comes next and its
  * URL, whether there is one ({@link #more()}, the {@code each-page} loop's condition), the rows written to
  * the window's spool file so far and the newest time among them. Created by {@code open-window}, read by
  * {@code prepare-request} and {@code check-answer}, moved on by {@code page-records}.
  */
 public final class WindowPages {
-
-    public static final String PROPERTY = "httpPages";
 
     final HttpSourceSpec spec;
     final Device device;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.camelingestor.IngestorIntegrationTest;
-import io.camelingestor.batch.BatchStore;
 import io.camelingestor.core.Envelope;
+import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.InputRejectedException;
 import io.camelingestor.core.StageResult;
 import io.camelingestor.dataset.Dataset;
@@ -85,7 +85,8 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
         assertThat(rows("strategy_target"))
                 .containsExactly(
                         "d1|2025-01-01T00:00:00Z|7.0|old|" + batchId, "d1|2025-01-01T01:00:00Z|3.0|new|" + batchId);
-        assertThat(exchange.getProperty("rowsLoaded", Long.class)).isEqualTo(2L);
+        assertThat(exchange.getProperty(ExchangeProperties.ROWS_LOADED, Long.class))
+                .isEqualTo(2L);
         assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
                 .isEqualTo("LOADED");
     }
@@ -99,7 +100,8 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
         assertThat(rows("strategy_target"))
                 .containsExactly(
                         "d1|2025-01-01T00:00:00Z|7.0|second|" + batchId, "d1|2025-01-01T01:00:00Z|3.0|new|" + batchId);
-        assertThat(exchange.getProperty("rowsLoaded", Long.class)).isEqualTo(2L);
+        assertThat(exchange.getProperty(ExchangeProperties.ROWS_LOADED, Long.class))
+                .isEqualTo(2L);
     }
 
     @Test
@@ -117,7 +119,8 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
 
         assertThat(rows("strategy_target"))
                 .containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null", "d1|2025-01-01T01:00:00Z|3.0|new|" + batchId);
-        assertThat(exchange.getProperty("rowsLoaded", Long.class)).isEqualTo(1L);
+        assertThat(exchange.getProperty(ExchangeProperties.ROWS_LOADED, Long.class))
+                .isEqualTo(1L);
     }
 
     @Test
@@ -145,7 +148,8 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
                         "d1|2025-01-01T00:00:00Z|5.0|first|" + batchId,
                         "d1|2025-01-01T00:00:00Z|7.0|second|" + batchId,
                         "d1|2025-01-01T01:00:00Z|3.0|new|" + batchId);
-        assertThat(exchange.getProperty("rowsLoaded", Long.class)).isEqualTo(3L);
+        assertThat(exchange.getProperty(ExchangeProperties.ROWS_LOADED, Long.class))
+                .isEqualTo(3L);
     }
 
     @Test
@@ -155,7 +159,8 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
 
         assertThat(rows("strategy_target"))
                 .containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null", "d1|2025-01-01T01:00:00Z|3.0|new|" + batchId);
-        assertThat(exchange.getProperty("rowsLoaded", Long.class)).isEqualTo(1L);
+        assertThat(exchange.getProperty(ExchangeProperties.ROWS_LOADED, Long.class))
+                .isEqualTo(1L);
         assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
                 .isEqualTo("LOADED");
     }
@@ -165,7 +170,7 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
         // rows 2 and 3 share a key and arrive in two chunks: the second chunk updates what the first inserted
         Exchange exchange = prepare("update", "strategy_target", "[v, note]");
         ConcurrentLoad load = beginLoad(exchange);
-        exchange.setProperty(ConcurrentLoad.PROPERTY, load);
+        exchange.setProperty(ExchangeProperties.CONCURRENT_LOAD, load);
         load.rowsStaged(2);
         load.rowsStaged(4);
 
@@ -196,7 +201,7 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
     void aConflictInALaterChunkUnderFailRejectsTheWholeInput() throws Exception {
         Exchange exchange = prepare("fail", "strategy_target", "[]");
         ConcurrentLoad load = beginLoad(exchange);
-        exchange.setProperty(ConcurrentLoad.PROPERTY, load);
+        exchange.setProperty(ExchangeProperties.CONCURRENT_LOAD, load);
         jdbc.update("DELETE FROM strategy_target");
         jdbc.update("INSERT INTO strategy_target VALUES ('d1', '2025-01-01T01:00:00Z', 9.0, 'existing', NULL)");
         load.rowsStaged(2); // row 2 is new and inserted...
@@ -212,8 +217,8 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
     /** A load running beside staging, as the stager starts it. */
     private ConcurrentLoad beginLoad(Exchange exchange) {
         return loader.begin(
-                exchange.getProperty(Envelope.PROPERTY, Envelope.class),
-                exchange.getProperty(Dataset.PROPERTY, Dataset.class),
+                exchange.getProperty(ExchangeProperties.ENVELOPE, Envelope.class),
+                exchange.getProperty(ExchangeProperties.DATASET, Dataset.class),
                 batchId);
     }
 
@@ -244,12 +249,12 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
                 catalog.describe(table).orElseThrow());
         Exchange exchange = new DefaultExchange(camel);
         exchange.setProperty(
-                Envelope.PROPERTY,
+                ExchangeProperties.ENVELOPE,
                 new Envelope(
                         "test", "strategy-test", "test", Instant.now(), "csv", "strategy", "d1", null, null, Map.of()));
-        exchange.setProperty(Dataset.PROPERTY, dataset);
-        exchange.setProperty(BatchStore.BATCH_ID, batchId);
-        exchange.setProperty(StageResult.PROPERTY, new StageResult(3, 3, 0, List.of(), Map.of(), Map.of()));
+        exchange.setProperty(ExchangeProperties.DATASET, dataset);
+        exchange.setProperty(ExchangeProperties.BATCH_ID, batchId);
+        exchange.setProperty(ExchangeProperties.STAGE_RESULT, new StageResult(3, 3, 0, List.of(), Map.of(), Map.of()));
         return exchange;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.camelingestor.IngestorIntegrationTest;
 import io.camelingestor.core.Envelope;
+import io.camelingestor.core.ExchangeProperties;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ class CorruptedCsvFuzzTest extends IngestorIntegrationTest {
 
             Envelope envelope = envelopes.fromFile(file.toString(), "energy_hourly", "fuzz");
             Exchange result = producer.send("direct:ingest", exchange -> {
-                exchange.setProperty(Envelope.PROPERTY, envelope);
+                exchange.setProperty(ExchangeProperties.ENVELOPE, envelope);
                 exchange.getIn().setHeader(Exchange.FILE_PATH, file.toString());
                 exchange.getIn().setHeader("CamelFileAbsolutePath", file.toString());
                 exchange.getIn()

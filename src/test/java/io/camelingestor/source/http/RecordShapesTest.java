@@ -174,7 +174,8 @@ class RecordShapesTest {
     @Test
     void aSpecRefusesUnknownShapesPagingAndAlignment() {
         assertThatThrownBy(() -> spec(Map.of("timeField", "t", "shape", "rows")))
-                .hasMessageContaining("shape 'rows'");
+                .hasMessageContaining("shape 'rows'")
+                .hasMessageContaining("[records, columns, variables, variableMap]");
         assertThatThrownBy(() -> spec(Map.of("timeField", "t", "paging", "pages")))
                 .hasMessageContaining("paging 'pages'");
         assertThatThrownBy(() -> spec(Map.of("timeField", "t", "windowAlign", "week")))
