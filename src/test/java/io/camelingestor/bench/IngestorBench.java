@@ -232,6 +232,7 @@ class IngestorBench {
                 .append(System.getProperty("java.version"))
                 .append(", PostgreSQL ")
                 .append(postgres)
+                .append(", ")
                 .append(database.describe())
                 .append(", fsync and synchronous_commit on; application heap -Xmx")
                 .append(HEAP)
