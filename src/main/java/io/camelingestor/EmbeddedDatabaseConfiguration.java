@@ -68,7 +68,10 @@ class EmbeddedDatabaseConfiguration {
         boolean trusting = initialised && HostBasedAuthentication.trusts(pgdata.resolve(HBA_FILE));
         if (initialised && !trusting && !Files.exists(passwordFile, LinkOption.NOFOLLOW_LINKS)) {
             throw new IllegalStateException("The embedded PostgreSQL in " + pgdata + " requires the password kept in "
-                    + passwordFile + ", which is missing: restore it from a backup of the data folder");
+                    + passwordFile
+                    + ", which is missing: restore it from a backup of the data folder (or, to have a new"
+                    + " one generated, change each 'scram-sha-256' in " + pgdata.resolve(HBA_FILE)
+                    + " to 'trust' and start again)");
         }
         String password = EmbeddedDatabasePassword.readOrCreate(passwordFile);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -89,7 +92,18 @@ class EmbeddedDatabaseConfiguration {
             builder.setLocaleConfig("auth", "scram-sha-256")
                     .setLocaleConfig("pwfile", passwordFile.toAbsolutePath().toString());
         }
-        EmbeddedPostgres postgres = builder.start();
+        EmbeddedPostgres postgres;
+        try {
+            postgres = builder.start();
+        } catch (IOException e) {
+            if (e.getCause() instanceof SQLException refused && "28P01".equals(refused.getSQLState())) {
+                throw new IllegalStateException(
+                        "The embedded PostgreSQL in " + pgdata + " refuses the password in " + passwordFile
+                                + ": the file does not belong to this data folder; restore both from one backup",
+                        e);
+            }
+            throw e;
+        }
         try {
             if (trusting) {
                 requirePassword(postgres, pgdata, password);

@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +40,7 @@ class EmbeddedDatabasePasswordTest {
 
     @BeforeEach
     void captureEveryLogLine() {
+        logs.list = new CopyOnWriteArrayList<>(); // zonky logs PostgreSQL's output from threads of its own
         rootLevel = root.getLevel();
         root.setLevel(Level.ALL);
         logs.start();
@@ -82,6 +84,15 @@ class EmbeddedDatabasePasswordTest {
                 .hasMessageContaining("requires the password kept in " + passwordFile.toAbsolutePath())
                 .hasMessageContaining("restore it from a backup");
         assertThat(passwordFile).doesNotExist();
+
+        // the way out it names: the rules set back to trust, the next start generates a new password and asks for it
+        Path hba = dataDir.resolve("pgdata/pg_hba.conf");
+        Files.writeString(hba, Files.readString(hba).replace("scram-sha-256", "trust"));
+        try (EmbeddedPostgres recovered = start(dataDir)) {
+            String newPassword = Files.readString(passwordFile);
+            assertThat(newPassword).isNotEqualTo(password);
+            assertRequiresExactly(recovered, newPassword);
+        }
     }
 
     @Test
