@@ -38,8 +38,9 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  * Starts an embedded PostgreSQL (zonky, PostgreSQL 17 binaries) when no {@code spring.datasource.url} is
  * set, keeping its data under {@code <data-dir>/pgdata} so that a restart keeps what was loaded. It listens
  * on loopback only and requires the superuser's password, generated at the first start into
- * {@code <data-dir>/pgdata.password} (owner-only; see {@link EmbeddedDatabasePassword}). A jar built without the binaries ({@code -Dembedded-db=none}, as the container image is)
- * refuses to start without an external database and says which variables to set.
+ * {@code <data-dir>/pgdata.password} (owner-only; see {@link EmbeddedDatabasePassword}). A jar built without
+ * the binaries ({@code -Dembedded-db=none}, as the container image is) refuses to start without an external
+ * database and says which variables to set.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("'${spring.datasource.url:}'.isBlank()")
