@@ -73,11 +73,16 @@ final class RunningIngestor implements AutoCloseable {
         return dataDir.resolve("inbound").resolve(dataset);
     }
 
-    /** A connection to the application's own embedded PostgreSQL (its port is in postmaster.pid). */
+    /**
+     * A connection to the application's own embedded PostgreSQL (its port is in postmaster.pid, its password in
+     * pgdata.password).
+     */
     Connection database() throws IOException, SQLException {
         List<String> pid = Files.readAllLines(dataDir.resolve("pgdata/postmaster.pid"));
         return DriverManager.getConnection(
-                "jdbc:postgresql://localhost:" + pid.get(3).trim() + "/postgres", "postgres", "");
+                "jdbc:postgresql://localhost:" + pid.get(3).trim() + "/postgres",
+                "postgres",
+                Files.readString(dataDir.resolve("pgdata.password")).strip());
     }
 
     String log() throws IOException {

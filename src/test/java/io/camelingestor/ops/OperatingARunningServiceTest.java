@@ -143,12 +143,14 @@ class OperatingARunningServiceTest {
                             () -> assertThat(http.get("/actuator/health", admin).body())
                                     .startsWith("{\"status\":\"UP\""));
 
-            // secrets: masked in the actuator, absent from the log
+            // secrets (the embedded database's generated password too): masked in the actuator, absent from the log
+            String databasePassword = child.databasePassword();
             for (String path : List.of("/actuator/env", "/actuator/configprops")) {
                 assertThat(http.get(path, admin).body())
                         .as(path)
                         .doesNotContain(ADMIN_SECRET)
-                        .doesNotContain(VIEWER_SECRET);
+                        .doesNotContain(VIEWER_SECRET)
+                        .doesNotContain(databasePassword);
             }
             String log = child.log();
             String line = log.lines()
@@ -165,7 +167,8 @@ class OperatingARunningServiceTest {
             assertThat(log)
                     .doesNotContain(ADMIN_SECRET)
                     .doesNotContain(VIEWER_SECRET)
-                    .doesNotContain(WRONG_GUESS);
+                    .doesNotContain(WRONG_GUESS)
+                    .doesNotContain(databasePassword);
         }
     }
 

@@ -37,11 +37,19 @@ public final class ChildIngestor implements AutoCloseable {
         return nodeId;
     }
 
-    /** The child's embedded PostgreSQL, found through the port it writes into postmaster.pid. */
+    /**
+     * The child's embedded PostgreSQL, found through the port it writes into postmaster.pid, with the password it
+     * generated into pgdata.password (it refuses connections without it).
+     */
     public JdbcTemplate database() throws IOException {
         List<String> pid = Files.readAllLines(dataDir.resolve("pgdata/postmaster.pid"));
         String url = "jdbc:postgresql://localhost:" + pid.get(3).trim() + "/postgres";
-        return new JdbcTemplate(new SingleConnectionDataSource(url, "postgres", "", true));
+        return new JdbcTemplate(new SingleConnectionDataSource(url, "postgres", databasePassword(), true));
+    }
+
+    /** The password of the child's embedded PostgreSQL. */
+    public String databasePassword() throws IOException {
+        return Files.readString(dataDir.resolve("pgdata.password")).strip();
     }
 
     /** The status of the newest batch of a file (by its name), or null before there is one. */
