@@ -96,6 +96,7 @@ class IngestorBench {
                 log("naive Camel route on " + NAIVE_ROWS + " rows");
                 naiveSeconds = NaiveCamelRoute.measure(
                         db.getMetaData().getURL(),
+                        app.databasePassword(),
                         db,
                         naiveInput.files().get(0),
                         naiveInput.files().get(0).getFileName().toString().substring(0, 24),

@@ -18,13 +18,15 @@ final class NaiveCamelRoute {
     private NaiveCamelRoute() {}
 
     /** @return seconds from the route's start until every row of the file is in the table */
-    static double measure(String jdbcUrl, Connection db, Path file, String device, long rows) throws Exception {
+    static double measure(String jdbcUrl, String password, Connection db, Path file, String device, long rows)
+            throws Exception {
         Path folder = Files.createDirectories(file.resolveSibling("naive"));
         Files.copy(file, folder.resolve(file.getFileName()));
         try (HikariDataSource dataSource = new HikariDataSource();
                 DefaultCamelContext camel = new DefaultCamelContext()) {
             dataSource.setJdbcUrl(jdbcUrl);
             dataSource.setUsername("postgres");
+            dataSource.setPassword(password);
             dataSource.setMaximumPoolSize(2);
             camel.getRegistry().bind("db", dataSource);
             camel.addRoutes(new RouteBuilder() {
