@@ -109,6 +109,8 @@ class InflatingWorkbooksAreRejectedTest {
                         name + ":%"))
                 .containsExactly("io.camelingestor.core.InputRejectedException"));
         Path rejected = dataDir.resolve("rejected/dairy_production");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(rejected.resolve(name + ".error.json"))
+                .exists());
         assertThat(rejected.resolve(name)).exists();
         JsonNode report = new ObjectMapper()
                 .readTree(rejected.resolve(name + ".error.json").toFile());
