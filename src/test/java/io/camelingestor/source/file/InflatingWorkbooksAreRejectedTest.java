@@ -109,9 +109,10 @@ class InflatingWorkbooksAreRejectedTest {
                         name + ":%"))
                 .containsExactly("io.camelingestor.core.InputRejectedException"));
         Path rejected = dataDir.resolve("rejected/dairy_production");
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(rejected.resolve(name + ".error.json"))
-                .exists());
-        assertThat(rejected.resolve(name)).exists();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(rejected.resolve(name)).exists();
+            assertThat(rejected.resolve(name + ".error.json")).exists();
+        });
         JsonNode report = new ObjectMapper()
                 .readTree(rejected.resolve(name + ".error.json").toFile());
         assertThat(report.get("status").asText()).isEqualTo("REJECTED");
