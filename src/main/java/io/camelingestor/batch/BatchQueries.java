@@ -25,18 +25,21 @@ import org.springframework.stereotype.Component;
 @Component
 public class BatchQueries {
 
+    // long strings (a 20 MB cell, say) are cut to this many characters in the answers, by the database
+    // (cut_text and cut_strings, V8_1__answers_cut_long_strings.sql)
+
     private static final String BATCH_COLUMNS =
             """
             id, source_id AS "sourceId", dataset, input_id AS "inputId", source_uri AS "sourceUri",
             device_id AS "deviceId", granularity, content_type AS "contentType", status, rows_total AS "rowsTotal",
             rows_valid AS "rowsValid", rows_invalid AS "rowsInvalid", rows_loaded AS "rowsLoaded",
-            quality_score AS "qualityScore", error, duplicate_of AS "duplicateOf", node_id AS "nodeId",
+            quality_score AS "qualityScore", cut_text(error, 1000) AS error, duplicate_of AS "duplicateOf", node_id AS "nodeId",
             started_at AS "startedAt", finished_at AS "finishedAt\"""";
 
     private static final String DEAD_LETTER_COLUMNS =
             """
             d.id, d.batch_id AS "batchId", d.source_id AS "sourceId", b.dataset, d.input_id AS "inputId",
-            d.route_id AS "routeId", d.error_class AS "errorClass", d.error_message AS "errorMessage",
+            d.route_id AS "routeId", d.error_class AS "errorClass", cut_text(d.error_message, 1000) AS "errorMessage",
             d.payload_ref AS "payloadRef", d.created_at AS "createdAt", d.replayed_at AS "replayedAt",
             d.replay_batch_id AS "replayBatchId\"""";
 
@@ -80,7 +83,7 @@ public class BatchQueries {
         return jdbc.query(
                 """
                 SELECT stage, status, started_at AS "startedAt", finished_at AS "finishedAt",
-                       records_in AS "recordsIn", records_out AS "recordsOut", error
+                       records_in AS "recordsIn", records_out AS "recordsOut", cut_text(error, 1000) AS error
                 FROM pipeline_execution WHERE batch_id = ? ORDER BY started_at, id
                 """,
                 rows,
@@ -91,7 +94,7 @@ public class BatchQueries {
         return jdbc.query(
                 """
                 SELECT check_type AS "check", column_name AS "column", failed_count AS "failedCount",
-                       total_count AS "totalCount", sample_failures AS "sampleFailures"
+                       total_count AS "totalCount", cut_strings(sample_failures, 1000) AS "sampleFailures"
                 FROM data_quality_check WHERE batch_id = ? ORDER BY check_type, column_name
                 """,
                 rows,
@@ -102,8 +105,9 @@ public class BatchQueries {
     public List<Map<String, Object>> invalidRows(String stagingTable, UUID batchId, int limit) {
         return jdbc.query(
                 // raw is a text[]: its column names are the batch's (V3__compact_staging.sql)
-                "SELECT s.row_number AS \"rowNumber\", staging_object(b.metadata->'detected'->'header', s.raw) AS raw,"
-                        + " s.errors FROM " + SqlIdentifiers.quote(stagingTable)
+                "SELECT s.row_number AS \"rowNumber\","
+                        + " cut_strings(staging_object(b.metadata->'detected'->'header', s.raw), 1000) AS raw,"
+                        + " cut_strings(s.errors, 1000) AS errors FROM " + SqlIdentifiers.quote(stagingTable)
                         + " s JOIN ingest_batch b ON b.id = s.batch_id"
                         + " WHERE s.batch_id = ? AND NOT s.valid ORDER BY s.row_number LIMIT ?",
                 rows,
@@ -214,7 +218,7 @@ public class BatchQueries {
                 jdbc
                         .query(
                                 """
-                                SELECT created_at AS "at", error_message AS "message", batch_id AS "batchId"
+                                SELECT created_at AS "at", cut_text(error_message, 1000) AS "message", batch_id AS "batchId"
                                 FROM dead_letter WHERE source_id = ? ORDER BY created_at DESC LIMIT 1
                                 """,
                                 rows,
@@ -252,7 +256,10 @@ public class BatchQueries {
                 try {
                     value = pg.getValue() == null ? null : json.readTree(pg.getValue());
                 } catch (JsonProcessingException e) {
-                    throw new SQLException("jsonb column " + meta.getColumnLabel(i) + " is not JSON", e);
+                    // not the database's fault: never reported as "database unavailable"
+                    throw new IllegalStateException(
+                            "jsonb column " + meta.getColumnLabel(i) + " could not be read: " + e.getOriginalMessage(),
+                            e);
                 }
             }
             row.put(meta.getColumnLabel(i), value);

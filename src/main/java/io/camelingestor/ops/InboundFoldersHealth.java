@@ -1,5 +1,6 @@
 package io.camelingestor.ops;
 
+import io.camelingestor.core.DataPaths;
 import io.camelingestor.core.IngestorProperties;
 import io.camelingestor.dataset.MappingRegistry;
 import io.camelingestor.ingest.read.DatasetDetector;
@@ -29,9 +30,12 @@ class InboundFoldersHealth implements CompositeHealthContributor {
     private final IngestorProperties properties;
     private final MappingRegistry mappings;
 
+    private final DataPaths paths;
+
     InboundFoldersHealth(IngestorProperties properties, MappingRegistry mappings) {
         this.properties = properties;
         this.mappings = mappings;
+        this.paths = new DataPaths(properties.dataDir());
     }
 
     private Map<String, HealthContributor> folders() {
@@ -43,9 +47,10 @@ class InboundFoldersHealth implements CompositeHealthContributor {
         return folders;
     }
 
-    private static HealthIndicator folder(Path folder) {
+    /** Its path relative to the data folder: health details never show the host's layout. */
+    private HealthIndicator folder(Path folder) {
         return () -> {
-            Health.Builder health = Health.up().withDetail("path", folder.toString());
+            Health.Builder health = Health.up().withDetail("path", paths.shown(folder));
             if (!Files.isDirectory(folder)) {
                 return health.down()
                         .withDetail("problem", "the folder does not exist")
@@ -63,7 +68,7 @@ class InboundFoldersHealth implements CompositeHealthContributor {
                                 Duration.between(oldest.toInstant(), Instant.now())
                                         .toSeconds()));
             } catch (IOException e) {
-                health.down().withDetail("problem", "cannot list the folder: " + e.getMessage());
+                health.down().withDetail("problem", "cannot list the folder: " + paths.shown(e.getMessage()));
             }
             return health.build();
         };

@@ -1,6 +1,8 @@
 package io.camelingestor.ops;
 
 import io.camelingestor.batch.BatchQueries;
+import io.camelingestor.core.DataPaths;
+import io.camelingestor.core.IngestorProperties;
 import io.camelingestor.source.SourceRoutes;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -26,9 +28,12 @@ class SourceRoutesHealth implements CompositeHealthContributor {
     private final CamelContext camel;
     private final BatchQueries queries;
 
-    SourceRoutesHealth(CamelContext camel, BatchQueries queries) {
+    private final DataPaths paths;
+
+    SourceRoutesHealth(CamelContext camel, BatchQueries queries, IngestorProperties properties) {
         this.camel = camel;
         this.queries = queries;
+        this.paths = new DataPaths(properties.dataDir());
     }
 
     private Map<String, HealthContributor> sources() {
@@ -46,7 +51,7 @@ class SourceRoutesHealth implements CompositeHealthContributor {
             ServiceStatus status = camel.getRouteController().getRouteStatus(id);
             return Health.up()
                     .withDetail("state", status == null ? "Unknown" : status.name())
-                    .withDetails(queries.sourceActivity(id))
+                    .withDetails(paths.shownIn(queries.sourceActivity(id)))
                     .build();
         };
     }

@@ -58,6 +58,9 @@ class ApiErrors {
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
     ResponseEntity<ApiError> tooLarge(MaxUploadSizeExceededException e) {
+        if (partHeadersTooLarge(e)) {
+            return api(UploadNames.tooLong("so many that the part's headers holding it exceed what is read of them"));
+        }
         return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE)
                 .body(new ApiError(
                         "file too large",
@@ -84,6 +87,20 @@ class ApiErrors {
                 e.getMostSpecificCause().toString());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .body(new ApiError("database unavailable", "the database could not answer; see /actuator/health"));
+    }
+
+    /**
+     * Whether the multipart parser refused the part's headers as too large ({@code
+     * server.tomcat.max-part-header-size}, 512 bytes), which Spring reports as an upload too large: the only
+     * header of a part that grows with what a client sends is its file name. Tomcat says so only in its message.
+     */
+    private static boolean partHeadersTooLarge(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (String.valueOf(cause.getMessage()).contains("Header section has more than")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(Class<?> type) {

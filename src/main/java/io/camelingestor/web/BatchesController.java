@@ -3,6 +3,8 @@ package io.camelingestor.web;
 import io.camelingestor.batch.BatchQueries;
 import io.camelingestor.batch.BatchQueries.BatchFilter;
 import io.camelingestor.batch.BatchStatus;
+import io.camelingestor.core.DataPaths;
+import io.camelingestor.core.IngestorProperties;
 import io.camelingestor.dataset.MappingRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -29,11 +31,14 @@ class BatchesController {
     private final BatchQueries queries;
     private final MappingRegistry mappings;
     private final KnownDatasets datasets;
+    private final DataPaths paths;
 
-    BatchesController(BatchQueries queries, MappingRegistry mappings, KnownDatasets datasets) {
+    BatchesController(
+            BatchQueries queries, MappingRegistry mappings, KnownDatasets datasets, IngestorProperties properties) {
         this.queries = queries;
         this.mappings = mappings;
         this.datasets = datasets;
+        this.paths = new DataPaths(properties.dataDir());
     }
 
     @GetMapping
@@ -56,7 +61,10 @@ class BatchesController {
             throw ApiException.badParameter("status", status, "one of " + String.join(", ", STATUSES));
         }
         return Paging.of(
-                queries.batches(new BatchFilter(dataset, status, inputId, sourceId), limit, offset), offset, limit);
+                        queries.batches(new BatchFilter(dataset, status, inputId, sourceId), limit, offset),
+                        offset,
+                        limit)
+                .shown(paths);
     }
 
     @GetMapping("/{id}")
@@ -72,6 +80,6 @@ class BatchesController {
                         .map(d -> queries.invalidRows(d.mapping().stagingTable(), id, INVALID_ROWS_SAMPLE))
                         .orElse(List.of()));
         batch.put("deadLetters", queries.deadLettersOf(id));
-        return batch;
+        return paths.shownIn(batch);
     }
 }

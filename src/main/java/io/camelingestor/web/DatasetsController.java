@@ -1,6 +1,7 @@
 package io.camelingestor.web;
 
 import io.camelingestor.batch.BatchQueries;
+import io.camelingestor.core.DataPaths;
 import io.camelingestor.core.IngestorProperties;
 import io.camelingestor.dataset.MappingRegistry;
 import io.swagger.v3.oas.annotations.Operation;
@@ -44,6 +45,7 @@ class DatasetsController {
     private final KnownDatasets datasets;
     private final BatchQueries queries;
     private final InputFollower follower;
+    private final DataPaths paths;
 
     DatasetsController(
             MappingRegistry mappings,
@@ -56,6 +58,7 @@ class DatasetsController {
         this.datasets = datasets;
         this.queries = queries;
         this.follower = follower;
+        this.paths = new DataPaths(properties.dataDir());
     }
 
     @GetMapping
@@ -75,7 +78,7 @@ class DatasetsController {
                     "stagingTable", loaded.map(d -> d.mapping().stagingTable()).orElse(null));
             dataset.put(
                     "granularity", loaded.map(d -> d.mapping().granularity()).orElse(null));
-            dataset.put("inbound", properties.inbound(name).toString());
+            dataset.put("inbound", paths.shown(properties.inbound(name)));
             dataset.put("error", mappings.errors().get(name));
             list.add(dataset);
         }
@@ -128,11 +131,11 @@ class DatasetsController {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(body);
     }
 
-    private static ApiException inTheWay(String name, Path inbound) {
+    private ApiException inTheWay(String name, Path inbound) {
         return new ApiException(
                 HttpStatus.CONFLICT,
                 "file in the way",
-                "a file named " + name + " is waiting or being ingested in " + inbound
+                "a file named " + name + " is waiting or being ingested in " + paths.shown(inbound)
                         + "; upload it again once it is done, or under another name");
     }
 

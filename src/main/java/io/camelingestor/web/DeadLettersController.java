@@ -1,6 +1,7 @@
 package io.camelingestor.web;
 
 import io.camelingestor.batch.BatchQueries;
+import io.camelingestor.core.DataPaths;
 import io.camelingestor.core.IngestorProperties;
 import io.camelingestor.ingest.reject.KeptPayloads;
 import io.camelingestor.source.file.FileEnvelopes;
@@ -40,6 +41,7 @@ class DeadLettersController {
     private final InputFollower follower;
     private final KeptPayloads keptPayloads;
     private final ProducerTemplate producer;
+    private final DataPaths paths;
 
     DeadLettersController(
             BatchQueries queries,
@@ -54,6 +56,7 @@ class DeadLettersController {
         this.follower = follower;
         this.keptPayloads = keptPayloads;
         this.producer = producer;
+        this.paths = new DataPaths(properties.dataDir());
     }
 
     @GetMapping
@@ -69,12 +72,17 @@ class DeadLettersController {
         if (dataset != null) {
             datasets.require(dataset);
         }
-        return Paging.of(queries.deadLetters(open, dataset, limit, offset), offset, limit);
+        return Paging.of(queries.deadLetters(open, dataset, limit, offset), offset, limit)
+                .shown(paths);
     }
 
     @GetMapping("/{id}")
     @Operation(summary = "One dead letter")
     Map<String, Object> get(@PathVariable long id) {
+        return paths.shownIn(letter(id));
+    }
+
+    private Map<String, Object> letter(long id) {
         return queries.deadLetter(id).orElseThrow(() -> ApiException.notFound("dead letter", id));
     }
 
@@ -87,7 +95,7 @@ class DeadLettersController {
     @PostMapping("/{id}/replay")
     @Operation(summary = "Resubmit the original input of a dead letter")
     ResponseEntity<Map<String, Object>> replay(@PathVariable long id) throws IOException {
-        Map<String, Object> letter = get(id);
+        Map<String, Object> letter = letter(id);
         if (letter.get("replayedAt") != null) {
             throw new ApiException(
                     HttpStatus.CONFLICT,
@@ -113,7 +121,7 @@ class DeadLettersController {
             throw new ApiException(
                     HttpStatus.UNPROCESSABLE_ENTITY,
                     "cannot replay",
-                    "the rejected file of dead letter " + id + " is no longer in " + rejectedRoot);
+                    "the rejected file of dead letter " + id + " is no longer in " + paths.shown(rejectedRoot));
         }
         // exactly the bytes that failed: the input id is <name>:<sha256> of the file as it was read
         String inputId = (String) letter.get("inputId");
@@ -151,7 +159,7 @@ class DeadLettersController {
                 throw new ApiException(
                         HttpStatus.CONFLICT,
                         "file in the way",
-                        "a file named " + target.getFileName() + " is waiting in " + inbound + " already");
+                        "a file named " + target.getFileName() + " is waiting in " + paths.shown(inbound) + " already");
             }
         } catch (IOException | RuntimeException e) {
             queries.unmarkReplayed(id);
@@ -159,7 +167,7 @@ class DeadLettersController {
         }
         // its report went with it: the dead letter keeps the reason, and the new batch writes its own
         Files.deleteIfExists(payload.resolveSibling(payload.getFileName() + ".error.json"));
-        return accepted(id, letter, target.toString());
+        return accepted(id, letter, paths.shown(target));
     }
 
     /** An API window's kept records and envelope, sent into {@code direct:ingest} again. */

@@ -1,6 +1,7 @@
 package io.camelingestor.web;
 
 import io.camelingestor.batch.BatchQueries;
+import io.camelingestor.core.DataPaths;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +12,11 @@ public record Paging(List<Map<String, Object>> items, long offset, int limit, lo
 
     static Paging of(BatchQueries.Page page, long offset, int limit) {
         return new Paging(page.items(), offset, limit, page.total());
+    }
+
+    /** The same page with every path into the data folder shown relative to it. */
+    Paging shown(DataPaths paths) {
+        return new Paging(paths.shownIn(items), offset, limit, total);
     }
 
     static void check(int limit, long offset) {

@@ -73,8 +73,7 @@ class MetricsAndHealthTest extends IngestorIntegrationTest {
             JsonNode folders = inbound.path("components").path("inboundFolders").path("components");
             JsonNode hourly = folders.path("energy_hourly");
             assertThat(hourly.path("status").asText()).isEqualTo("UP");
-            assertThat(hourly.path("details").path("path").asText())
-                    .isEqualTo(properties.inbound("energy_hourly").toString());
+            assertThat(hourly.path("details").path("path").asText()).isEqualTo("inbound/energy_hourly");
             assertThat(hourly.path("details").path("filesWaiting").asLong()).isZero();
             assertThat(hourly.path("details").has("oldestWaitingSince")).isFalse();
             assertThat(folders.has("auto")).isTrue();

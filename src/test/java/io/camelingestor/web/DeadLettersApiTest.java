@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.camelingestor.IngestorIntegrationTest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -32,8 +33,26 @@ class DeadLettersApiTest extends IngestorIntegrationTest {
         JsonNode letter = BatchesApiTest.find(
                 open.path("items"), "batchId", rejected.get("id").toString());
         long id = letter.path("id").asLong();
+        // paths are shown relative to the data folder, never absolute (issue 10, low)
         assertThat(letter.path("payloadRef").asText())
-                .isEqualTo(rejected("energy_hourly", file).toString());
+                .isEqualTo(properties
+                        .dataDir()
+                        .relativize(rejected("energy_hourly", file))
+                        .toString());
+        String dataDir = properties.dataDir().toString();
+        for (String path : List.of(
+                "/api/dead-letters/" + id,
+                "/api/batches/" + rejected.get("id"),
+                "/api/batches?dataset=energy_hourly",
+                "/api/datasets",
+                "/actuator/health",
+                "/actuator/health/inbound")) {
+            for (String who : List.of(Http.VIEWER, Http.ADMIN)) {
+                Http.Response answer = http.get(path, who);
+                assertThat(answer.status()).as(path).isIn(200, 503);
+                assertThat(answer.body()).as(path).doesNotContain(dataDir);
+            }
+        }
         assertThat(http.get("/api/dead-letters/" + id, Http.VIEWER)
                         .json()
                         .path("inputId")
@@ -42,6 +61,7 @@ class DeadLettersApiTest extends IngestorIntegrationTest {
 
         Http.Response replay = http.post("/api/dead-letters/" + id + "/replay", Http.ADMIN);
         assertThat(replay.status()).as(replay.body()).isEqualTo(202);
+        assertThat(replay.json().path("resubmittedTo").asText()).isEqualTo("inbound/energy_hourly/" + file);
         await().atMost(INGEST_TIMEOUT)
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> batches("energy_hourly", file).size() == 2

@@ -136,6 +136,37 @@ class JolokiaChangesNothingForViewersOrOtherSitesTest extends IngestorIntegratio
         }
     }
 
+    /** Jolokia asks its restrictor nothing about notifications: a viewer must still not add listeners. */
+    @Test
+    void aViewerAddsNoNotificationListener() throws Exception {
+        Http http = new Http(port);
+        for (String who : List.of(Http.VIEWER, Http.ADMIN)) {
+            String token = csrfToken(http, who);
+            for (String bridge : BRIDGES) {
+                Http.Response register =
+                        post(http, bridge, who, token, null, "{\"type\":\"notification\",\"command\":\"register\"}");
+                String client = register.json().path("value").path("id").asText();
+                for (String mode : List.of("pull", "sse")) {
+                    Http.Response add = post(
+                            http,
+                            bridge,
+                            who,
+                            token,
+                            null,
+                            "{\"type\":\"notification\",\"command\":\"add\",\"client\":\"" + client + "\",\"mode\":\""
+                                    + mode + "\",\"mbean\":\"java.lang:type=Memory\"}");
+                    if (who.equals(Http.VIEWER)) {
+                        assertRefused(add, "viewer adds a " + mode + " listener through " + bridge);
+                    } else {
+                        assertThat(add.json().path("status").asInt())
+                                .as("admin adds a " + mode + " listener through " + bridge + ": " + add.body())
+                                .isEqualTo(200);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void anotherSiteCannotUseALoggedInBrowser() throws Exception {
         Http http = new Http(port);

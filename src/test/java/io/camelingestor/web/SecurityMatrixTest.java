@@ -20,7 +20,7 @@ class SecurityMatrixTest extends IngestorIntegrationTest {
     int port;
 
     private static final List<String> PUBLIC =
-            List.of("/actuator/health", "/actuator/health/readiness", "/actuator/health/liveness", "/actuator/info");
+            List.of("/actuator/health", "/actuator/health/readiness", "/actuator/health/liveness");
 
     private static final List<String> READS = List.of(
             "/api/batches",
@@ -30,7 +30,8 @@ class SecurityMatrixTest extends IngestorIntegrationTest {
             "/api/cluster",
             "/api/openapi.json",
             "/actuator/prometheus",
-            "/actuator/metrics");
+            "/actuator/metrics",
+            "/actuator/info");
 
     private static final List<String> CHANGES =
             List.of("/api/dead-letters/999999999/replay", "/api/sources/files.energy_hourly/run");

@@ -8,8 +8,10 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -29,8 +31,6 @@ import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import org.apache.poi.openxml4j.opc.OPCPackage;
-import org.apache.poi.openxml4j.util.ZipFileZipEntrySource;
-import org.apache.poi.openxml4j.util.ZipSecureFile;
 import org.apache.poi.ss.usermodel.BuiltinFormats;
 import org.apache.poi.ss.usermodel.DateUtil;
 import org.apache.poi.ss.usermodel.FormulaError;
@@ -95,19 +95,21 @@ public final class XlsxRecordReader {
         String fileName = file.getFileName().toString();
         // Files.size reports a missing file as an IOException (not a rejection) and lets an empty file be
         // named as such rather than by whatever the ZIP parser makes of zero bytes
-        if (Files.size(file) == 0) {
+        if (Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                        .size()
+                == 0) {
             throw unreadable("the file is empty", fileName, null);
         }
         if (!Files.isReadable(file)) {
             throw new AccessDeniedException(file.toString());
         }
         OPCPackage pkg;
-        ZipSecureFile zip = null;
+        NoFollowZipEntrySource zip = null;
         try {
             // the archive through its central directory only: OPCPackage.open(File) would fall back to reading a
-            // broken archive as a stream, holding its entries in memory
-            zip = new ZipSecureFile(file.toFile());
-            pkg = OPCPackage.open(new ZipFileZipEntrySource(zip));
+            // broken archive as a stream, holding its entries in memory; opened without following a link
+            zip = NoFollowZipEntrySource.open(file);
+            pkg = OPCPackage.open(zip);
         } catch (Exception | OutOfMemoryError e) { // not a ZIP, not OOXML, broken content types: none can pass later
             if (zip != null) {
                 try {

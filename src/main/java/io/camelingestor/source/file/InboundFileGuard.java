@@ -14,6 +14,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +23,8 @@ import org.springframework.stereotype.Component;
 /**
  * Lets only regular files inside the data folder into the pipeline. Whoever can write into an inbound folder
  * could otherwise drop a symbolic link (to {@code /etc/shadow}: its first line would reach the report, the
- * dead letter and the log; to {@code /dev/zero}: the folder's thread reads forever), a named pipe (hashing
- * blocks on opening it and the folder stalls) or a device. Such a file is never opened: it is moved to
+ * dead letter and the log; to {@code /dev/zero}: the folder's thread reads forever), a hard link to a file
+ * elsewhere, a named pipe (hashing blocks on opening it and the folder stalls) or a device. Such a file is never opened: it is moved to
  * {@code rejected/<folder>/} with a report that names its kind and nothing of its target.
  *
  * <p>The file source route calls {@link #mustNotBeOpened} before anything opens the file, and {@link #reject}
@@ -69,8 +70,8 @@ public class InboundFileGuard {
         report.put("status", BatchStatus.REJECTED.name());
         report.put(
                 "reason",
-                "not a regular file but " + kind + ": only regular files are read; it was not opened (write the"
-                        + " data itself into the folder)");
+                "not a regular file of its own but " + kind + ": only regular files are read; it was not opened"
+                        + " (write the data itself into the folder)");
         report.put("details", Map.of("kind", kind));
         report.put("rejectedAt", Instant.now().toString());
         json.writeValue(dir.resolve(name + ".error.json").toFile(), report);
@@ -98,7 +99,46 @@ public class InboundFileGuard {
         if (!inDataFolder(file)) {
             return "a file outside the data folder";
         }
+        if (linkedFromElsewhere(file, attributes)) {
+            return "a hard link (the file has other names, outside this folder)";
+        }
         return null;
+    }
+
+    /**
+     * Whether the file has names (hard links) outside its folder: through one, a file from anywhere on the same
+     * file system (the service's own, when the writer runs as the service) could be read. A file whose every
+     * name is in this folder is fine: an upload or a replay is published so (a second name, then the hidden one
+     * removed).
+     */
+    private static boolean linkedFromElsewhere(Path file, BasicFileAttributes attributes) {
+        int links;
+        try {
+            links = (Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false; // no link count on this file system: nothing to tell
+        }
+        if (links <= 1 || attributes.fileKey() == null) {
+            return links > 1;
+        }
+        long here;
+        try (Stream<Path> siblings = Files.list(file.getParent())) {
+            here = siblings.filter(sibling -> sameFile(sibling, attributes.fileKey()))
+                    .limit(links)
+                    .count();
+        } catch (IOException e) {
+            return true;
+        }
+        return here < links;
+    }
+
+    private static boolean sameFile(Path sibling, Object fileKey) {
+        try {
+            return fileKey.equals(Files.readAttributes(sibling, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private boolean inDataFolder(Path file) {

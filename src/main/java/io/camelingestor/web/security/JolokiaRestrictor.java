@@ -141,6 +141,12 @@ public class JolokiaRestrictor implements Restrictor {
         return false;
     }
 
+    /** Whether the current request's user is the admin (false outside a request). */
+    static boolean callerIsAdmin() {
+        Caller caller = Caller.current();
+        return caller != null && caller.admin();
+    }
+
     static boolean mayHoldSecret(ObjectName name, String attribute) {
         if (attribute == null) {
             return false;

@@ -3,6 +3,7 @@ package io.camelingestor.web.security;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -94,25 +97,59 @@ class LoginThrottle extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String account = attemptedAccount(request);
-        if (account != null) {
-            Failures seen = failures.get(key(account, request.getRemoteAddr()));
-            Instant now = clock.instant();
-            if (seen != null
-                    && seen.blockedUntil() != null
-                    && seen.blockedUntil().isAfter(now)) {
-                long seconds =
-                        Math.max(1, Duration.between(now, seen.blockedUntil()).toSeconds() + 1);
-                response.setStatus(429);
-                response.setHeader("Retry-After", Long.toString(seconds));
-                response.setContentType("application/json");
-                response.getWriter()
-                        .write("{\"error\":\"too many failed logins\",\"detail\":\"too many wrong passwords for this"
-                                + " account from this address: try again in " + seconds + " s\"}");
-                return;
-            }
+        long seconds = secondsBlocked(request);
+        if (seconds > 0) {
+            response.setStatus(429);
+            response.setHeader("Retry-After", Long.toString(seconds));
+            response.setContentType("application/json");
+            response.getWriter()
+                    .write("{\"error\":\"too many failed logins\",\"detail\":\"too many wrong passwords for this"
+                            + " account from this address: try again in " + seconds + " s\"}");
+            return;
         }
         chain.doFilter(request, response);
+    }
+
+    /** How long the account this request tries to log in as is still refused from its address, or 0. */
+    private long secondsBlocked(HttpServletRequest request) {
+        String account = attemptedAccount(request);
+        if (account == null) {
+            return 0;
+        }
+        Failures seen = failures.get(key(account, request.getRemoteAddr()));
+        Instant now = clock.instant();
+        if (seen == null || seen.blockedUntil() == null || !seen.blockedUntil().isAfter(now)) {
+            return 0;
+        }
+        return Math.max(1, Duration.between(now, seen.blockedUntil()).toSeconds() + 1);
+    }
+
+    /**
+     * The throttle for an endpoint that answers anonymous callers too (health): a throttled account's
+     * credentials are dropped, unchecked, and the request goes on as an anonymous one instead of getting 429.
+     */
+    OncePerRequestFilter withoutRefusing() {
+        return new OncePerRequestFilter() {
+            @Override
+            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                    throws ServletException, IOException {
+                chain.doFilter(secondsBlocked(request) > 0 ? withoutCredentials(request) : request, response);
+            }
+        };
+    }
+
+    private static HttpServletRequest withoutCredentials(HttpServletRequest request) {
+        return new HttpServletRequestWrapper(request) {
+            @Override
+            public String getHeader(String name) {
+                return "Authorization".equalsIgnoreCase(name) ? null : super.getHeader(name);
+            }
+
+            @Override
+            public Enumeration<String> getHeaders(String name) {
+                return "Authorization".equalsIgnoreCase(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+            }
+        };
     }
 
     /** The account a request tries to log in as (HTTP Basic, or the login form's POST), or null. */

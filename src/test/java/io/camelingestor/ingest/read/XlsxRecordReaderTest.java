@@ -92,6 +92,19 @@ class XlsxRecordReaderTest {
         }
     }
 
+    /** Issue 10: the reader opens the file itself, not what a link put in its place points at. */
+    @Test
+    void aLinkInPlaceOfTheWorkbookIsNotFollowed() throws IOException {
+        Path target = write("target.xlsx", wb -> row(wb.createSheet("s"), 0, "secret-column-7c2e"));
+        try (RecordStream ok = XlsxRecordReader.open(target, null)) {
+            assertThat(ok.header()).containsExactly("secret-column-7c2e"); // the workbook itself is readable
+        }
+        Path link = Files.createSymbolicLink(dir.resolve("link.xlsx"), target);
+        assertThatThrownBy(() -> XlsxRecordReader.open(link, null).close())
+                .satisfies(e -> assertThat(e.toString()).doesNotContain("secret-column-7c2e"))
+                .isInstanceOfAny(IOException.class, InputRejectedException.class);
+    }
+
     @Test
     void numbersArePlainDecimalsWithoutExponentGroupingOrTrailingZeros() throws IOException {
         double[] numbers = {12.0, 1234.5, 0.1, -3.25, 0.0, 1e20, 1.5e-7, 1234567.891, 100.0};

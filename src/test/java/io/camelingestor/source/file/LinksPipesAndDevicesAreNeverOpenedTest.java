@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 10, findings 4 and 6: whoever can write into an inbound folder drops real symbolic links (to a secret
- * outside the data folder, to {@code /dev/zero}) and a real named pipe. None is opened: each goes to rejected/
+ * outside the data folder, to {@code /dev/zero}), a real hard link (to a file outside the data folder) and a
+ * real named pipe. None is opened: each goes to rejected/
  * with a report naming its kind and nothing of its target, and the folder goes on taking files.
  */
 class LinksPipesAndDevicesAreNeverOpenedTest extends IngestorIntegrationTest {
@@ -44,6 +45,26 @@ class LinksPipesAndDevicesAreNeverOpenedTest extends IngestorIntegrationTest {
                 .as("nothing of it was registered or staged")
                 .isEmpty();
         assertThat(Files.readString(secret)).contains("secret-hash-4b1e"); // the target is untouched
+    }
+
+    @Test
+    void aHardLinkToAFileOutsideTheDataFolderIsNotRead() throws Exception {
+        // on the data folder's file system (a hard link cannot cross file systems), outside the data folder
+        Path elsewhere =
+                Files.createDirectories(properties.dataDir().getParent().resolve("outside-" + newDeviceId()));
+        Path secret = Files.writeString(
+                elsewhere.resolve("secret.csv"), "Date and Time,Hourly\n2025-03-02T00:00:00,1.5\nhard-secret-9d3a,1\n");
+        String name = newDeviceId() + "-hardlink-hourly.csv";
+        Path inbound = Files.createDirectories(properties.inbound(DATASET));
+        Path link = Files.createLink(inbound.resolve(name + ".tmp"), secret);
+        Path dropped = Files.move(link, inbound.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        JsonNode report = rejectedUnopened(dropped, "a hard link (the file has other names, outside this folder)");
+        assertThat(report.toString()).doesNotContain("hard-secret-9d3a").doesNotContain(elsewhere.toString());
+        assertThat(batches(DATASET, name))
+                .as("nothing of it was registered or staged")
+                .isEmpty();
+        assertThat(Files.readString(secret)).contains("hard-secret-9d3a"); // the file elsewhere is untouched
+        assertLoadedBehind();
     }
 
     @Test
