@@ -1,0 +1,94 @@
+package io.camelingestor.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.camelingestor.IngestorIntegrationTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * What one small file costs the database, counted on the real data source while the real routes ingest it: the
+ * statements (round trips) and commits of the threads that handle the file (its folder's poller, the ingest
+ * worker, the load's thread), from the file's rename into its folder to its claim released. Upper bounds, so
+ * that the per-file bookkeeping cannot silently grow back; the breakdown is logged.
+ *
+ * <p>A context of its own (its own data folder and embedded PostgreSQL), because its data source is wrapped.
+ */
+@Import(CountingDataSource.Config.class)
+@TestPropertySource(properties = {"ingestor.data-dir=target/it-statements", "ingestor.node-id=it-statements"})
+class BookkeepingStatementsPerFileTest extends IngestorIntegrationTest {
+
+    private static final Logger log = LoggerFactory.getLogger(BookkeepingStatementsPerFileTest.class);
+
+    // measured before issue 15 item 2 (the COPY of the rows is not counted: it is no statement here)
+    static final int LOADED_STATEMENTS = 18;
+    static final int LOADED_COMMITS = 13;
+    static final int DUPLICATE_STATEMENTS = 7;
+    static final int DUPLICATE_COMMITS = 7;
+
+    @Autowired
+    CountingDataSource counter;
+
+    @Test
+    void aSmallLoadedFileAndItsDuplicate() throws Exception {
+        String device = newDeviceId();
+        String content = "Date and Time,Hourly\n2025-03-01T00:00:00,1.5\n2025-03-01T01:00:00,2.5\n";
+
+        String name = device + "-hourly.csv";
+        List<CountingDataSource.Call> loaded = ingest(name, content, "LOADED");
+        String copy = device + "-hourly-again.csv";
+        List<CountingDataSource.Call> duplicate = ingest(copy, content, "DUPLICATE");
+
+        assertThat(statements(loaded)).isLessThanOrEqualTo(LOADED_STATEMENTS);
+        assertThat(commits(loaded)).isLessThanOrEqualTo(LOADED_COMMITS);
+        assertThat(statements(duplicate)).isLessThanOrEqualTo(DUPLICATE_STATEMENTS);
+        assertThat(commits(duplicate)).isLessThanOrEqualTo(DUPLICATE_COMMITS);
+    }
+
+    private List<CountingDataSource.Call> ingest(String name, String content, String status) throws Exception {
+        counter.record(t -> t.startsWith("ingest-worker") || t.startsWith("load-") || t.contains("file://"));
+        drop("energy_hourly", name, content);
+        Map<String, Object> batch = awaitBatch("energy_hourly", name);
+        cleanUp(batch);
+        // the claim is released after the file has moved: the last of the file's statements
+        await().atMost(INGEST_TIMEOUT)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> jdbc.queryForObject(
+                                "SELECT count(*) FROM file_claim WHERE messageId LIKE ?", Long.class, "%" + name)
+                        == 0);
+        List<CountingDataSource.Call> calls = counter.stop();
+        assertThat(batch).containsEntry("status", status);
+        assertThat(processed("energy_hourly", name)).exists();
+        log.info(
+                "{} file: {} statements, {} commits:\n{}",
+                status,
+                statements(calls),
+                commits(calls),
+                calls.stream()
+                        .map(c -> "  " + c.thread().replaceAll(" - file://.*", "") + " " + c.kind()
+                                + (c.sql() == null ? "" : " " + abbreviate(c.sql())))
+                        .collect(Collectors.joining("\n")));
+        return calls;
+    }
+
+    private static long statements(List<CountingDataSource.Call> calls) {
+        return calls.stream().filter(CountingDataSource.Call::isStatement).count();
+    }
+
+    private static long commits(List<CountingDataSource.Call> calls) {
+        return calls.stream().filter(CountingDataSource.Call::isCommit).count();
+    }
+
+    private static String abbreviate(String sql) {
+        return sql.length() <= 110 ? sql : sql.substring(0, 110) + "...";
+    }
+}
