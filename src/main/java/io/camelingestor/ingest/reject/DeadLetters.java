@@ -98,7 +98,11 @@ public class DeadLetters {
         }
         UUID batchId = exchange.getProperty(ExchangeProperties.BATCH_ID, UUID.class);
         batches.fail(
-                batchId, status, message, exchange.getProperty(ExchangeProperties.STAGE_RESULT, StageResult.class));
+                batchId,
+                status,
+                message,
+                exchange.getProperty(ExchangeProperties.STAGE_RESULT, StageResult.class),
+                exchange.getProperty(ExchangeProperties.STAGE_RUN, BatchStore.StageRun.class));
         Throwable cause = rejection(failure) != null ? rejection(failure) : failure;
         String payloadRef = exchange.getProperty(ExchangeProperties.PAYLOAD_REF, String.class);
         if (payloadRef == null) {
