@@ -30,10 +30,12 @@ class BookkeepingStatementsPerFileTest extends IngestorIntegrationTest {
     private static final Logger log = LoggerFactory.getLogger(BookkeepingStatementsPerFileTest.class);
 
     // before issue 15 item 2: 18 statements and 13 commits (LOADED), 7 and 7 (DUPLICATE); the COPY of the rows is
-    // not a statement here. Registration is now one statement, and the batch's end (status, quality checks, stage
-    // and load timings) one statement in the load's transaction, returning what the end-of-batch event needs.
-    static final int LOADED_STATEMENTS = 11;
-    static final int LOADED_COMMITS = 8;
+    // not a statement here. Registration is now one statement; the batch's end (status, quality checks, stage and
+    // load timings) one statement in the load's transaction, returning what the end-of-batch event needs; the
+    // staging table's BRIN index is looked up once per table (the first file of a dataset costs one more).
+    static final int FIRST_LOADED_STATEMENTS = 11;
+    static final int LOADED_STATEMENTS = 10;
+    static final int LOADED_COMMITS = 6;
     static final int DUPLICATE_STATEMENTS = 3;
     static final int DUPLICATE_COMMITS = 3;
 
@@ -41,17 +43,19 @@ class BookkeepingStatementsPerFileTest extends IngestorIntegrationTest {
     CountingDataSource counter;
 
     @Test
-    void aSmallLoadedFileAndItsDuplicate() throws Exception {
+    void smallLoadedFilesAndADuplicate() throws Exception {
         String device = newDeviceId();
         String content = "Date and Time,Hourly\n2025-03-01T00:00:00,1.5\n2025-03-01T01:00:00,2.5\n";
 
-        String name = device + "-hourly.csv";
-        List<CountingDataSource.Call> loaded = ingest(name, content, "LOADED");
-        String copy = device + "-hourly-again.csv";
-        List<CountingDataSource.Call> duplicate = ingest(copy, content, "DUPLICATE");
+        List<CountingDataSource.Call> first = ingest(device + "-hourly.csv", content, "LOADED");
+        List<CountingDataSource.Call> second =
+                ingest(device + "-hourly-next.csv", content.replace("2025-03-01", "2025-03-02"), "LOADED");
+        List<CountingDataSource.Call> duplicate = ingest(device + "-hourly-again.csv", content, "DUPLICATE");
 
-        assertThat(statements(loaded)).isLessThanOrEqualTo(LOADED_STATEMENTS);
-        assertThat(commits(loaded)).isLessThanOrEqualTo(LOADED_COMMITS);
+        assertThat(statements(first)).isLessThanOrEqualTo(FIRST_LOADED_STATEMENTS);
+        assertThat(commits(first)).isLessThanOrEqualTo(LOADED_COMMITS);
+        assertThat(statements(second)).isLessThanOrEqualTo(LOADED_STATEMENTS);
+        assertThat(commits(second)).isLessThanOrEqualTo(LOADED_COMMITS);
         assertThat(statements(duplicate)).isLessThanOrEqualTo(DUPLICATE_STATEMENTS);
         assertThat(commits(duplicate)).isLessThanOrEqualTo(DUPLICATE_COMMITS);
     }
