@@ -272,8 +272,16 @@ public class BatchStore {
         finished(ended);
     }
 
-    /** Ends a batch REJECTED or FAILED with the reason; counts are kept when staging got that far. */
-    public void fail(UUID batchId, BatchStatus status, String error, StageResult staged, StageRun stage) {
+    /** The {@code dead_letter} row of an input that could not be loaded. */
+    public record DeadLetter(
+            String sourceId, String inputId, String routeId, String errorClass, String message, String payloadRef) {}
+
+    /**
+     * Ends a batch REJECTED or FAILED with the reason, and records its dead letter, in one statement; counts are
+     * kept when staging got that far.
+     */
+    public void fail(
+            UUID batchId, BatchStatus status, String error, StageResult staged, StageRun stage, DeadLetter letter) {
         List<Map<String, Object>> executions = new ArrayList<>();
         if (stage != null) {
             executions.add(execution("stage", stage.started(), stage.finished(), stage.in(), stage.out()));
@@ -290,6 +298,11 @@ public class BatchStore {
                 ),
                 """ + EXECUTIONS
                         + """
+                ,
+                letter AS (
+                    INSERT INTO dead_letter (batch_id, source_id, input_id, route_id, error_class, error_message,
+                                             payload_ref)
+                    VALUES (?::uuid, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text))
                 SELECT * FROM batch
                 """,
                 (rs, n) -> ended(batchId, rs),
@@ -303,7 +316,14 @@ public class BatchStore {
                 staged == null ? "{}" : toJson(Map.of("detected", staged.detected())),
                 batchId,
                 batchId,
-                toJson(executions));
+                toJson(executions),
+                batchId,
+                letter.sourceId(),
+                letter.inputId(),
+                letter.routeId(),
+                letter.errorClass(),
+                letter.message(),
+                letter.payloadRef());
         finished(ended);
     }
 

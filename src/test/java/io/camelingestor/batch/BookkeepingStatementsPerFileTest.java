@@ -38,12 +38,15 @@ class BookkeepingStatementsPerFileTest extends IngestorIntegrationTest {
     static final int LOADED_COMMITS = 6;
     static final int DUPLICATE_STATEMENTS = 3;
     static final int DUPLICATE_COMMITS = 3;
+    // a file rejected by the quality gate after staging: its batch's end and dead letter in one statement
+    static final int REJECTED_STATEMENTS = 10;
+    static final int REJECTED_COMMITS = 6;
 
     @Autowired
     CountingDataSource counter;
 
     @Test
-    void smallLoadedFilesAndADuplicate() throws Exception {
+    void smallLoadedFilesADuplicateAndARejectedOne() throws Exception {
         String device = newDeviceId();
         String content = "Date and Time,Hourly\n2025-03-01T00:00:00,1.5\n2025-03-01T01:00:00,2.5\n";
 
@@ -51,6 +54,8 @@ class BookkeepingStatementsPerFileTest extends IngestorIntegrationTest {
         List<CountingDataSource.Call> second =
                 ingest(device + "-hourly-next.csv", content.replace("2025-03-01", "2025-03-02"), "LOADED");
         List<CountingDataSource.Call> duplicate = ingest(device + "-hourly-again.csv", content, "DUPLICATE");
+        List<CountingDataSource.Call> rejected =
+                ingest(device + "-hourly-bad.csv", "Date and Time,Hourly\nnot a date,abc\n", "REJECTED");
 
         assertThat(statements(first)).isLessThanOrEqualTo(FIRST_LOADED_STATEMENTS);
         assertThat(commits(first)).isLessThanOrEqualTo(LOADED_COMMITS);
@@ -58,6 +63,8 @@ class BookkeepingStatementsPerFileTest extends IngestorIntegrationTest {
         assertThat(commits(second)).isLessThanOrEqualTo(LOADED_COMMITS);
         assertThat(statements(duplicate)).isLessThanOrEqualTo(DUPLICATE_STATEMENTS);
         assertThat(commits(duplicate)).isLessThanOrEqualTo(DUPLICATE_COMMITS);
+        assertThat(statements(rejected)).isLessThanOrEqualTo(REJECTED_STATEMENTS);
+        assertThat(commits(rejected)).isLessThanOrEqualTo(REJECTED_COMMITS);
     }
 
     private List<CountingDataSource.Call> ingest(String name, String content, String status) throws Exception {
@@ -73,7 +80,18 @@ class BookkeepingStatementsPerFileTest extends IngestorIntegrationTest {
                         == 0);
         List<CountingDataSource.Call> calls = counter.stop();
         assertThat(batch).containsEntry("status", status);
-        assertThat(processed("energy_hourly", name)).exists();
+        assertThat(status.equals("REJECTED") ? rejected("energy_hourly", name) : processed("energy_hourly", name))
+                .exists();
+        if (status.equals("REJECTED")) {
+            assertThat(jdbc.queryForList(
+                            "SELECT stage FROM pipeline_execution WHERE batch_id = ? ORDER BY id",
+                            String.class,
+                            batch.get("id")))
+                    .containsExactly("stage");
+            assertThat(jdbc.queryForObject(
+                            "SELECT error_message FROM dead_letter WHERE batch_id = ?", String.class, batch.get("id")))
+                    .startsWith("no valid rows");
+        }
         log.info(
                 "{} file: {} statements, {} commits:\n{}",
                 status,
