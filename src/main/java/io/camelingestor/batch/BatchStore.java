@@ -81,28 +81,50 @@ public class BatchStore {
         // every log line of this input names it (camel.main.mdc-logging-keys-pattern carries them along)
         MDC.put(ExchangeProperties.BATCH_ID, id.toString());
         MDC.put("inputId", envelope.inputId());
-        Optional<UUID> original = envelope.sha256() == null
-                ? Optional.empty()
-                : jdbc
-                        .query(
-                                "SELECT id FROM ingest_batch WHERE dataset = ? AND sha256 = ? AND status IN ('LOADED', 'PARTIAL') LIMIT 1",
-                                (rs, n) -> rs.getObject(1, UUID.class),
-                                envelope.dataset(),
-                                envelope.sha256())
-                        .stream()
-                        .findFirst();
-        BatchStatus status = original.isPresent() ? BatchStatus.DUPLICATE : BatchStatus.RUNNING;
-        Timestamp finished = original.isPresent() ? Timestamp.from(started) : null; // a duplicate ends here
-        Integer none = original.isPresent() ? 0 : null; // ... having read, staged and loaded nothing
-        // the batch references its datasource: a device the registry does not know is registered as unknown
-        datasources.ensure(envelope.deviceId(), envelope.sourceId());
-        jdbc.update(
+        String device = envelope.deviceId() == null ? "" : envelope.deviceId();
+        // one statement, one round trip (issue 15): the duplicate check, the device made known to the registry
+        // (the batch references it), the batch, an earlier unfinished attempt at the same input on this node
+        // superseded (its dead letter could not be written, say, with the database down), and a dead letter
+        // replayed through the API linked to the batch that ingests its input again. The sub-statements share
+        // one snapshot and the foreign keys are checked at the end of the statement.
+        Registered registered = jdbc.queryForObject(
                 """
-                INSERT INTO ingest_batch (id, source_id, dataset, input_id, sha256, source_uri, device_id, content_type,
-                                          status, duplicate_of, node_id, metadata, started_at, finished_at,
-                                          rows_total, rows_valid, rows_invalid, rows_loaded, granularity)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
+                WITH original AS (
+                    SELECT id FROM ingest_batch
+                    WHERE dataset = ?::text AND sha256 = ?::text AND status IN ('LOADED', 'PARTIAL') LIMIT 1),
+                device AS (
+                """
+                        + DatasourceRegistry.ENSURE_SQL
+                        + """
+                ),
+                batch AS (
+                    INSERT INTO ingest_batch (id, source_id, dataset, input_id, sha256, source_uri, device_id,
+                                              content_type, status, duplicate_of, node_id, metadata, started_at,
+                                              finished_at, rows_total, rows_valid, rows_invalid, rows_loaded,
+                                              granularity)
+                    SELECT ?::uuid, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text,
+                           CASE WHEN o.id IS NULL THEN 'RUNNING' ELSE 'DUPLICATE' END, o.id,
+                           ?::text, ?::jsonb, ?::timestamptz, CASE WHEN o.id IS NULL THEN NULL ELSE ?::timestamptz END,
+                           z.n, z.n, z.n, z.n, ?::text
+                    FROM (SELECT 1) one LEFT JOIN original o ON true
+                         CROSS JOIN LATERAL (SELECT CASE WHEN o.id IS NULL THEN NULL ELSE 0 END AS n) z
+                    RETURNING duplicate_of),
+                superseded AS (
+                    UPDATE ingest_batch SET status = 'FAILED', finished_at = clock_timestamp(), rows_loaded = 0,
+                           error = 'superseded: the input was tried again as batch ' || ?
+                    WHERE node_id = ?::text AND dataset = ?::text AND input_id = ?::text AND status = 'RUNNING'
+                      AND NOT EXISTS (SELECT 1 FROM original)),
+                replayed AS (
+                    UPDATE dead_letter SET replay_batch_id = ?::uuid
+                    WHERE input_id = ?::text AND source_id = ?::text AND replayed_at IS NOT NULL AND replay_batch_id IS NULL)
+                SELECT batch.duplicate_of, EXISTS (SELECT 1 FROM device) FROM batch
                 """,
+                (rs, n) -> new Registered(rs.getObject(1, UUID.class), rs.getBoolean(2)),
+                envelope.dataset(),
+                envelope.sha256(),
+                device,
+                envelope.sourceId(),
+                device,
                 id,
                 envelope.sourceId(),
                 envelope.dataset(),
@@ -111,72 +133,128 @@ public class BatchStore {
                 envelope.sourceUri(),
                 envelope.deviceId(),
                 envelope.contentType(),
-                status.name(),
-                original.orElse(null),
                 nodeId,
                 toJson(envelope.metadata()),
                 Timestamp.from(started),
-                finished,
-                none,
-                none,
-                none,
-                none,
-                envelope.granularity());
-        if (!original.isPresent()) {
-            // an earlier attempt at the same input on this node that never finished (its dead letter could
-            // not be written, say, with the database down) is superseded by this one
-            jdbc.update(
-                    """
-                    UPDATE ingest_batch SET status = 'FAILED', finished_at = clock_timestamp(), rows_loaded = 0,
-                           error = 'superseded: the input was tried again as batch ' || ?
-                    WHERE node_id = ? AND dataset = ? AND input_id = ? AND status = 'RUNNING' AND id <> ?
-                    """,
-                    id.toString(),
-                    nodeId,
-                    envelope.dataset(),
-                    envelope.inputId(),
-                    id);
-        }
-        // a dead letter replayed through the API is linked to the batch that ingests its input again
-        jdbc.update(
-                """
-                UPDATE dead_letter SET replay_batch_id = ?
-                WHERE input_id = ? AND source_id = ? AND replayed_at IS NOT NULL AND replay_batch_id IS NULL
-                """,
+                Timestamp.from(started), // a duplicate ends here, having read, staged and loaded nothing
+                envelope.granularity(),
+                id.toString(),
+                nodeId,
+                envelope.dataset(),
+                envelope.inputId(),
                 id,
                 envelope.inputId(),
                 envelope.sourceId());
+        if (registered.deviceAdded()) {
+            datasources.registeredAsUnknown(envelope.deviceId(), envelope.sourceId());
+        }
+        Optional<UUID> original = Optional.ofNullable(registered.duplicateOf());
+        BatchStatus status = original.isPresent() ? BatchStatus.DUPLICATE : BatchStatus.RUNNING;
         exchange.setProperty(ExchangeProperties.BATCH_ID, id);
         exchange.setProperty(ExchangeProperties.BATCH_STATUS, status);
         original.ifPresent(o -> exchange.setProperty(ExchangeProperties.DUPLICATE_OF, o));
         if (original.isPresent()) {
-            finished(id);
+            // what the statement just wrote: nothing to read back
+            finished(new BatchFinished(
+                    id,
+                    envelope.sourceId(),
+                    envelope.dataset(),
+                    envelope.inputId(),
+                    BatchStatus.DUPLICATE,
+                    0,
+                    0,
+                    0,
+                    0,
+                    Duration.ZERO));
         }
     }
 
+    private record Registered(UUID duplicateOf, boolean deviceAdded) {}
+
     /** Another replica completed the same content first: this batch becomes its DUPLICATE. */
     public void markDuplicate(UUID batchId, String dataset, String sha256) {
-        jdbc.update(
+        finished(jdbc.queryForObject(
                 """
                 UPDATE ingest_batch SET status = 'DUPLICATE', finished_at = clock_timestamp(), rows_loaded = 0,
                        duplicate_of = (SELECT id FROM ingest_batch WHERE dataset = ? AND sha256 = ?
                                        AND status IN ('LOADED', 'PARTIAL') LIMIT 1)
                 WHERE id = ?
-                """,
+                """
+                        + ENDED,
+                (rs, n) -> ended(batchId, rs),
                 dataset,
                 sha256,
-                batchId);
-        finished(batchId);
+                batchId));
     }
 
-    /** Completes a batch; runs inside the load's transaction. */
-    public void complete(UUID batchId, BatchStatus status, StageResult staged, long rowsLoaded) {
-        jdbc.update(
+    /** When the batch's stage ran and how many rows it read and found valid; written with the batch's end. */
+    public record StageRun(Instant started, Instant finished, long in, long out) {}
+
+    private static final String ENDED =
+            """
+            RETURNING source_id, dataset, input_id, status, coalesce(rows_total, 0), coalesce(rows_valid, 0),
+                      coalesce(rows_invalid, 0), coalesce(rows_loaded, 0),
+                      extract(epoch FROM coalesce(finished_at, clock_timestamp()) - started_at)""";
+
+    /** The {@code pipeline_execution} rows of a batch's end, from a JSON array (one parameter, in order). */
+    private static final String EXECUTIONS =
+            """
+            executions AS (
+                INSERT INTO pipeline_execution (batch_id, stage, started_at, finished_at, status, records_in, records_out)
+                SELECT ?::uuid, x.stage, x.started_at, coalesce(x.finished_at, clock_timestamp()), 'success',
+                       x.records_in, x.records_out
+                FROM jsonb_to_recordset(?::jsonb)
+                     AS x(stage text, started_at timestamptz, finished_at timestamptz, records_in bigint, records_out bigint))
+            """;
+
+    /**
+     * Completes a batch; runs inside the load's transaction, as its last statement: the batch's status and counts,
+     * its {@code data_quality_check} rows (one per failed rule and column, with up to 20 sample failures) and its
+     * {@code pipeline_execution} rows (the stage's when given, and the load's, ending now) in one statement.
+     */
+    public void complete(
+            UUID batchId,
+            String dataset,
+            BatchStatus status,
+            StageResult staged,
+            long rowsLoaded,
+            StageRun stage,
+            Instant loadStarted) {
+        List<Map<String, Object>> checks = new ArrayList<>();
+        staged.checks().forEach((key, tally) -> {
+            Map<String, Object> check = new java.util.LinkedHashMap<>();
+            check.put("check_type", key.rule());
+            check.put("column_name", key.column());
+            check.put("failed_count", tally.failed());
+            check.put("sample_failures", tally.samples());
+            checks.add(check);
+        });
+        List<Map<String, Object>> executions = new ArrayList<>();
+        if (stage != null) {
+            executions.add(execution("stage", stage.started(), stage.finished(), stage.in(), stage.out()));
+        }
+        executions.add(execution("load", loadStarted, null, staged.rowsValid(), rowsLoaded));
+        BatchFinished ended = jdbc.queryForObject(
                 """
-                UPDATE ingest_batch SET status = ?, rows_total = ?, rows_valid = ?, rows_invalid = ?, rows_loaded = ?,
-                       quality_score = ?, finished_at = clock_timestamp(), metadata = metadata || ?::jsonb
-                WHERE id = ?
+                WITH batch AS (
+                    UPDATE ingest_batch SET status = ?, rows_total = ?, rows_valid = ?, rows_invalid = ?, rows_loaded = ?,
+                           quality_score = ?, finished_at = clock_timestamp(), metadata = metadata || ?::jsonb
+                    WHERE id = ?
+                """
+                        + ENDED + """
+                ),
+                """ + EXECUTIONS
+                        + """
+                ,
+                checks AS (
+                    INSERT INTO data_quality_check (batch_id, dataset, check_type, column_name, failed_count, total_count,
+                                                    sample_failures)
+                    SELECT ?::uuid, ?::text, x.check_type, x.column_name, x.failed_count, ?::bigint, x.sample_failures
+                    FROM jsonb_to_recordset(?::jsonb)
+                         AS x(check_type text, column_name text, failed_count bigint, sample_failures jsonb))
+                SELECT * FROM batch
                 """,
+                (rs, n) -> ended(batchId, rs),
                 status.name(),
                 staged.rowsTotal(),
                 staged.rowsValid(),
@@ -184,19 +262,50 @@ public class BatchStore {
                 rowsLoaded,
                 qualityScore(staged),
                 toJson(Map.of("detected", staged.detected(), "rowsSkipped", staged.rowsSkipped())),
-                batchId);
-        finished(batchId);
+                batchId,
+                batchId,
+                toJson(executions),
+                batchId,
+                dataset,
+                staged.rowsTotal(),
+                toJson(checks));
+        finished(ended);
     }
 
-    /** Ends a batch REJECTED or FAILED with the reason; counts are kept when staging got that far. */
-    public void fail(UUID batchId, BatchStatus status, String error, StageResult staged) {
-        jdbc.update(
+    /** The {@code dead_letter} row of an input that could not be loaded. */
+    public record DeadLetter(
+            String sourceId, String inputId, String routeId, String errorClass, String message, String payloadRef) {}
+
+    /**
+     * Ends a batch REJECTED or FAILED with the reason, and records its dead letter, in one statement; counts are
+     * kept when staging got that far.
+     */
+    public void fail(
+            UUID batchId, BatchStatus status, String error, StageResult staged, StageRun stage, DeadLetter letter) {
+        List<Map<String, Object>> executions = new ArrayList<>();
+        if (stage != null) {
+            executions.add(execution("stage", stage.started(), stage.finished(), stage.in(), stage.out()));
+        }
+        BatchFinished ended = jdbc.queryForObject(
                 """
-                UPDATE ingest_batch SET status = ?, error = ?, finished_at = clock_timestamp(),
-                       rows_total = ?, rows_valid = ?, rows_invalid = ?, rows_loaded = 0, quality_score = ?,
-                       metadata = metadata || ?::jsonb
-                WHERE id = ?
+                WITH batch AS (
+                    UPDATE ingest_batch SET status = ?, error = ?, finished_at = clock_timestamp(),
+                           rows_total = ?, rows_valid = ?, rows_invalid = ?, rows_loaded = 0, quality_score = ?,
+                           metadata = metadata || ?::jsonb
+                    WHERE id = ?
+                """
+                        + ENDED + """
+                ),
+                """ + EXECUTIONS
+                        + """
+                ,
+                letter AS (
+                    INSERT INTO dead_letter (batch_id, source_id, input_id, route_id, error_class, error_message,
+                                             payload_ref)
+                    VALUES (?::uuid, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text))
+                SELECT * FROM batch
                 """,
+                (rs, n) -> ended(batchId, rs),
                 status.name(),
                 error,
                 staged == null ? null : staged.rowsTotal(),
@@ -205,34 +314,50 @@ public class BatchStore {
                 staged == null ? null : qualityScore(staged),
                 // the staged rows' column names, so that a rejected input's rows can be read by name
                 staged == null ? "{}" : toJson(Map.of("detected", staged.detected())),
-                batchId);
-        finished(batchId);
+                batchId,
+                batchId,
+                toJson(executions),
+                batchId,
+                letter.sourceId(),
+                letter.inputId(),
+                letter.routeId(),
+                letter.errorClass(),
+                letter.message(),
+                letter.payloadRef());
+        finished(ended);
+    }
+
+    private static Map<String, Object> execution(String stage, Instant started, Instant finished, long in, long out) {
+        Map<String, Object> row = new java.util.LinkedHashMap<>();
+        row.put("stage", stage);
+        row.put("started_at", started.toString());
+        row.put("finished_at", finished == null ? null : finished.toString()); // null: when the statement runs
+        row.put("records_in", in);
+        row.put("records_out", out);
+        return row;
+    }
+
+    /** The batch as the statement that ended it returned it ({@link #ENDED}): nothing is read back. */
+    private static BatchFinished ended(UUID batchId, java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new BatchFinished(
+                batchId,
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                BatchStatus.valueOf(rs.getString(4)),
+                rs.getLong(5),
+                rs.getLong(6),
+                rs.getLong(7),
+                rs.getLong(8),
+                Duration.ofNanos(Math.max(0, (long) (rs.getDouble(9) * 1e9))));
     }
 
     /**
      * Publishes {@link BatchFinished} for a batch that has just ended, once the transaction that ended it
      * commits (at once outside a transaction). A listener's failure never fails the batch.
      */
-    private void finished(UUID batchId) {
-        BatchFinished event = jdbc.queryForObject(
-                """
-                SELECT source_id, dataset, input_id, status, coalesce(rows_total, 0), coalesce(rows_valid, 0),
-                       coalesce(rows_invalid, 0), coalesce(rows_loaded, 0),
-                       extract(epoch FROM coalesce(finished_at, clock_timestamp()) - started_at)
-                FROM ingest_batch WHERE id = ?
-                """,
-                (rs, n) -> new BatchFinished(
-                        batchId,
-                        rs.getString(1),
-                        rs.getString(2),
-                        rs.getString(3),
-                        BatchStatus.valueOf(rs.getString(4)),
-                        rs.getLong(5),
-                        rs.getLong(6),
-                        rs.getLong(7),
-                        rs.getLong(8),
-                        Duration.ofNanos(Math.max(0, (long) (rs.getDouble(9) * 1e9)))),
-                batchId);
+    private void finished(BatchFinished event) {
+        UUID batchId = event.batchId();
         Runnable publish = () -> {
             try {
                 events.publishEvent(event);
@@ -249,45 +374,6 @@ public class BatchStore {
             });
         } else {
             publish.run();
-        }
-    }
-
-    public void recordStage(
-            UUID batchId, String stage, Instant started, String status, long in, long out, String error) {
-        jdbc.update(
-                """
-                INSERT INTO pipeline_execution (batch_id, stage, started_at, finished_at, status, records_in, records_out, error)
-                VALUES (?, ?, ?, clock_timestamp(), ?, ?, ?, ?)
-                """,
-                batchId,
-                stage,
-                Timestamp.from(started),
-                status,
-                in,
-                out,
-                error);
-    }
-
-    /** One {@code data_quality_check} row per failed rule and column, with up to 20 sample failures. */
-    public void recordQualityChecks(UUID batchId, String dataset, StageResult staged) {
-        List<Object[]> rows = new ArrayList<>();
-        staged.checks()
-                .forEach((key, tally) -> rows.add(new Object[] {
-                    batchId,
-                    dataset,
-                    key.rule(),
-                    key.column(),
-                    tally.failed(),
-                    staged.rowsTotal(),
-                    toJson(tally.samples())
-                }));
-        if (!rows.isEmpty()) {
-            jdbc.batchUpdate(
-                    """
-                    INSERT INTO data_quality_check (batch_id, dataset, check_type, column_name, failed_count, total_count, sample_failures)
-                    VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)
-                    """,
-                    rows);
         }
     }
 

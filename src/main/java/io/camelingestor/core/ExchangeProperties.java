@@ -19,6 +19,12 @@ public final class ExchangeProperties {
     /** {@link StageResult}: set by the stager; read by the quality choice in pipeline.yaml, the load and rejects. */
     public static final String STAGE_RESULT = "stageResult";
 
+    /**
+     * {@code batch.BatchStore.StageRun}: when the stage ran and its row counts; set by the stager, written as the
+     * batch's {@code pipeline_execution} stage row by whatever ends the batch (the load, the dead letters).
+     */
+    public static final String STAGE_RUN = "stageRun";
+
     /** {@code ingest.load.ConcurrentLoad}: set by the stager, taken (removed) by the loader or on abandon. */
     public static final String CONCURRENT_LOAD = "concurrentLoad";
 

@@ -197,12 +197,30 @@ public class DatasourceRegistry {
                 externalId,
                 sourceId);
         if (added > 0) {
-            log.warn(
-                    "Device '{}' (from {}) is not in the datasource registry: registered as unknown; describe it in {}",
-                    externalId,
-                    sourceId,
-                    file);
+            registeredAsUnknown(externalId, sourceId);
         }
+    }
+
+    /**
+     * The statement {@link #ensure} runs, for a caller that runs it inside a statement of its own (the batch's
+     * registration, one round trip): its parameters are the external id twice and the source id; it returns
+     * a row when it registered the device.
+     */
+    public static final String ENSURE_SQL =
+            """
+            INSERT INTO datasource (external_id, kind, status, origin, metadata)
+            SELECT ?::text, 'unknown', 'unknown', 'unregistered', jsonb_build_object('firstSource', ?::text)
+            WHERE ?::text <> ''
+            ON CONFLICT (external_id) DO NOTHING
+            RETURNING external_id""";
+
+    /** The WARN line of a device registered as unknown by {@link #ENSURE_SQL} run elsewhere. */
+    public void registeredAsUnknown(String externalId, String sourceId) {
+        log.warn(
+                "Device '{}' (from {}) is not in the datasource registry: registered as unknown; describe it in {}",
+                externalId,
+                sourceId,
+                file);
     }
 
     /** Every datasource of the table, for {@code GET /api/datasources}. */

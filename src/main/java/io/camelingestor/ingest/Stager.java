@@ -128,7 +128,10 @@ public class Stager {
             abandonLoad(exchange);
             throw new UncategorizedSQLException("staging " + envelope.inputId(), null, e);
         }
-        batches.recordStage(batchId, "stage", started, "success", result.rowsTotal(), result.rowsValid(), null);
+        // its pipeline_execution row is written with the batch's end, in the same statement (issue 15)
+        exchange.setProperty(
+                ExchangeProperties.STAGE_RUN,
+                new BatchStore.StageRun(started, Instant.now(), result.rowsTotal(), result.rowsValid()));
         exchange.setProperty(ExchangeProperties.STAGE_RESULT, result);
     }
 

@@ -113,7 +113,7 @@ public class BatchLoader {
                         if (failure != null) {
                             throw failure;
                         }
-                        complete(envelope, dataset, batchId, f.status(), f.staged(), f.started(), loaded);
+                        complete(envelope, dataset, batchId, f.status(), f.staged(), f.stage(), f.started(), loaded);
                         return loaded;
                     } else {
                         status.setRollbackOnly();
@@ -139,6 +139,7 @@ public class BatchLoader {
         Dataset dataset = exchange.getProperty(ExchangeProperties.DATASET, Dataset.class);
         UUID batchId = exchange.getProperty(ExchangeProperties.BATCH_ID, UUID.class);
         StageResult staged = exchange.getProperty(ExchangeProperties.STAGE_RESULT, StageResult.class);
+        BatchStore.StageRun stage = exchange.getProperty(ExchangeProperties.STAGE_RUN, BatchStore.StageRun.class);
         ConcurrentLoad running = exchange.removeProperty(ExchangeProperties.CONCURRENT_LOAD) instanceof ConcurrentLoad c
                         && c.batchId().equals(batchId)
                 ? c
@@ -147,10 +148,10 @@ public class BatchLoader {
         Instant started = Instant.now();
         try {
             long loaded = running != null
-                    ? running.finish(status, staged, started)
+                    ? running.finish(status, staged, started, stage)
                     : tx.execute(s -> {
                         long rows = insert(Statements.of(dataset), batchId, s, 0, Long.MAX_VALUE);
-                        complete(envelope, dataset, batchId, status, staged, started, rows);
+                        complete(envelope, dataset, batchId, status, staged, stage, started, rows);
                         return rows;
                     });
             exchange.setProperty(ExchangeProperties.BATCH_STATUS, status);
@@ -178,11 +179,11 @@ public class BatchLoader {
             UUID batchId,
             BatchStatus status,
             StageResult staged,
+            BatchStore.StageRun stage,
             Instant started,
             long rows) {
-        batches.complete(batchId, status, staged, rows);
-        batches.recordQualityChecks(batchId, dataset.name(), staged);
-        batches.recordStage(batchId, "load", started, "success", staged.rowsValid(), rows, null);
+        // one statement: the batch completed, its quality checks and its stage and load timings (issue 15)
+        batches.complete(batchId, dataset.name(), status, staged, rows, stage, started);
         cursors.advance(envelope); // an API window's cursor moves in the transaction that loaded it
         log.debug("{} {}: {} rows loaded", envelope.dataset(), envelope.inputId(), rows);
     }

@@ -1,6 +1,7 @@
 package io.camelingestor.ingest.load;
 
 import io.camelingestor.batch.BatchStatus;
+import io.camelingestor.batch.BatchStore;
 import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.StageResult;
 import java.time.Duration;
@@ -31,7 +32,8 @@ public final class ConcurrentLoad {
     record Rows(long upTo) implements Command {}
 
     /** Staging ended: complete the batch and commit. */
-    record Finish(BatchStatus status, StageResult staged, Instant started) implements Command {}
+    record Finish(BatchStatus status, StageResult staged, Instant started, BatchStore.StageRun stage)
+            implements Command {}
 
     /** The input will not be loaded: roll back. */
     record Abort() implements Command {}
@@ -64,8 +66,8 @@ public final class ConcurrentLoad {
      * @throws RuntimeException what the load failed with (a {@code DuplicateKeyException} for a conflict
      *     under {@code strategy: fail}, or a completed batch with the same content), after its rollback
      */
-    public long finish(BatchStatus status, StageResult staged, Instant started) {
-        commands.add(new Finish(status, staged, started));
+    public long finish(BatchStatus status, StageResult staged, Instant started, BatchStore.StageRun stage) {
+        commands.add(new Finish(status, staged, started, stage));
         try {
             return outcome.get();
         } catch (InterruptedException e) {

@@ -11,7 +11,6 @@ import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,12 +25,10 @@ public class DeadLetters {
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
 
     private final BatchStore batches;
-    private final JdbcTemplate jdbc;
     private final KeptPayloads kept;
 
-    public DeadLetters(BatchStore batches, JdbcTemplate jdbc, KeptPayloads kept) {
+    public DeadLetters(BatchStore batches, KeptPayloads kept) {
         this.batches = batches;
-        this.jdbc = jdbc;
         this.kept = kept;
     }
 
@@ -97,26 +94,26 @@ public class DeadLetters {
             batches.register(exchange);
         }
         UUID batchId = exchange.getProperty(ExchangeProperties.BATCH_ID, UUID.class);
-        batches.fail(
-                batchId, status, message, exchange.getProperty(ExchangeProperties.STAGE_RESULT, StageResult.class));
         Throwable cause = rejection(failure) != null ? rejection(failure) : failure;
         String payloadRef = exchange.getProperty(ExchangeProperties.PAYLOAD_REF, String.class);
         if (payloadRef == null) {
             // an API window that failed in the pipeline: its records are kept for a replay
             payloadRef = kept.keep(envelope, batchId).map(Object::toString).orElse(null);
         }
-        jdbc.update(
-                """
-                INSERT INTO dead_letter (batch_id, source_id, input_id, route_id, error_class, error_message, payload_ref)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
+        // the batch's end and its dead letter in one statement (issue 15)
+        batches.fail(
                 batchId,
-                envelope.sourceId(),
-                envelope.inputId(),
-                exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class),
-                cause.getClass().getName(),
+                status,
                 message,
-                payloadRef);
+                exchange.getProperty(ExchangeProperties.STAGE_RESULT, StageResult.class),
+                exchange.getProperty(ExchangeProperties.STAGE_RUN, BatchStore.StageRun.class),
+                new BatchStore.DeadLetter(
+                        envelope.sourceId(),
+                        envelope.inputId(),
+                        exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class),
+                        cause.getClass().getName(),
+                        message,
+                        payloadRef));
         exchange.setProperty(ExchangeProperties.BATCH_STATUS, status);
         log.warn("{} {} {}: {}", envelope.dataset(), envelope.inputId(), status, message);
     }

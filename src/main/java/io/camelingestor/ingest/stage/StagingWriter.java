@@ -40,6 +40,7 @@ public class StagingWriter {
 
     static final int CHUNK_ROWS = 32_768;
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
+    private static final String UNDEFINED_TABLE = "42P01";
     private static final Logger log = LoggerFactory.getLogger(StagingWriter.class);
     private static final int FLUSH_CHARS = 1 << 20;
 
@@ -62,20 +63,24 @@ public class StagingWriter {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
+                // rows an earlier attempt at this batch staged go in the first chunk's transaction (no commit of
+                // their own: a new batch has none)
                 try (var delete = connection.prepareStatement("DELETE FROM " + table + " WHERE batch_id = ?")) {
                     delete.setObject(1, batchId);
                     delete.executeUpdate();
                 }
-                connection.commit();
                 String brin = brinIndex(connection, stagingTable);
                 String batch = batchId.toString();
                 StringBuilder buffer = new StringBuilder(FLUSH_CHARS + 64 * 1024);
                 StringWriter errors = new StringWriter(256);
                 long written = 0;
+                if (!rows.hasNext()) {
+                    connection.commit(); // no chunk: the delete commits alone
+                }
                 while (rows.hasNext()) {
                     Chunk chunk = copyChunk(connection, table, batch, rows, buffer, errors);
                     connection.commit();
-                    if (brin != null && !summarize(connection, brin)) {
+                    if (brin != null && !summarize(connection, stagingTable, brin)) {
                         brin = null;
                     }
                     written += chunk.rows();
@@ -137,8 +142,25 @@ public class StagingWriter {
         return new Chunk(n, last);
     }
 
-    /** The staging table's BRIN index, if it has one (a table a user made without it works, more slowly). */
-    private static String brinIndex(Connection connection, String stagingTable) throws SQLException {
+    /**
+     * The staging table's BRIN index, if it has one (a table a user made without it works, more slowly). An index
+     * found is remembered per table (a statement less per file); one that has gone since is looked up again.
+     */
+    private String brinIndex(Connection connection, String stagingTable) throws SQLException {
+        String known = brinIndexes.get(stagingTable);
+        if (known != null) {
+            return known;
+        }
+        String found = lookUpBrinIndex(connection, stagingTable);
+        if (found != null) {
+            brinIndexes.put(stagingTable, found);
+        }
+        return found;
+    }
+
+    private final java.util.Map<String, String> brinIndexes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String lookUpBrinIndex(Connection connection, String stagingTable) throws SQLException {
         try (var query = connection.prepareStatement(
                 """
                 SELECT i.indexrelid::regclass::text FROM pg_index i
@@ -148,8 +170,6 @@ public class StagingWriter {
             try (var rs = query.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
             }
-        } finally {
-            connection.commit();
         }
     }
 
@@ -158,13 +178,19 @@ public class StagingWriter {
      * earlier ones (an unsummarised range matches every query). A short transaction of its own: its lock must
      * not be held while the batch goes on.
      */
-    private static boolean summarize(Connection connection, String brin) throws SQLException {
+    private boolean summarize(Connection connection, String stagingTable, String brin) throws SQLException {
         try (var summarize = connection.prepareStatement("SELECT brin_summarize_new_values(?::regclass)")) {
             summarize.setString(1, brin);
             summarize.execute();
             connection.commit();
             return true;
         } catch (SQLException e) {
+            if (UNDEFINED_TABLE.equals(e.getSQLState())) {
+                // the remembered index has gone (dropped, renamed): this batch goes on without, the next looks again
+                connection.rollback();
+                brinIndexes.remove(stagingTable);
+                return false;
+            }
             if (!INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
                 throw e;
             }

@@ -61,6 +61,32 @@ class StagingWriterTest extends IngestorIntegrationTest {
     }
 
     @Test
+    void aRememberedBrinIndexThatWasDroppedIsForgotten() throws Exception {
+        // the writer remembers a staging table's BRIN index (one statement less per file); when it has gone since,
+        // the batch is staged all the same and the next one looks again
+        jdbc.execute("CREATE TABLE staging_writer_test (LIKE staging_template INCLUDING ALL)");
+        String index = jdbc.queryForObject(
+                "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'staging_writer_test'::regclass",
+                String.class);
+        UUID second = UUID.randomUUID();
+        UUID third = UUID.randomUUID();
+        writer.write(batchId, "staging_writer_test", oneRow(), n -> {});
+        jdbc.execute("DROP INDEX " + index);
+
+        assertThat(writer.write(second, "staging_writer_test", oneRow(), n -> {}))
+                .isEqualTo(1);
+        assertThat(writer.write(third, "staging_writer_test", oneRow(), n -> {}))
+                .isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM staging_writer_test", Long.class))
+                .isEqualTo(3L);
+    }
+
+    private static java.util.Iterator<StagedRow> oneRow() {
+        return List.of(new StagedRow(2, new String[] {"a"}, new Object[] {1L}, List.of()))
+                .iterator();
+    }
+
+    @Test
     void everyCharacterOfAValueSurvives() throws Exception {
         jdbc.execute("CREATE TABLE staging_writer_test (LIKE staging_template INCLUDING ALL)");
         String[] raw = {
