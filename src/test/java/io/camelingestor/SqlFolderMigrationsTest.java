@@ -34,7 +34,8 @@ class SqlFolderMigrationsTest extends IngestorIntegrationTest {
         jdbc.execute("DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)");
         jdbc.execute("CREATE DATABASE " + DB);
         String url = ((HikariDataSource) testDataSource).getJdbcUrl().replaceFirst("/postgres(\\?.*)?$", "/" + DB);
-        database = new SingleConnectionDataSource(url, ((HikariDataSource) testDataSource).getUsername(), "", true);
+        HikariDataSource hikari = (HikariDataSource) testDataSource;
+        database = new SingleConnectionDataSource(url, hikari.getUsername(), hikari.getPassword(), true);
         Flyway.configure()
                 .dataSource(database)
                 .locations("classpath:db/migration")

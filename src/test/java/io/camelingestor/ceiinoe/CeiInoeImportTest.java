@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.camelingestor.ops.CeiInoeImport;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -128,7 +130,9 @@ class CeiInoeImportTest extends CeiInoeTest {
             }
         }
         assertThat(empty).as("tables of the original left empty").isEmpty();
-        String url = url((HikariDataSource) dataSource, scratch);
+        // a JDBC URL as a user gives it to the import, with its credentials (the embedded database needs its password)
+        String url = url((HikariDataSource) dataSource, scratch) + "&password="
+                + URLEncoder.encode(((HikariDataSource) dataSource).getPassword(), StandardCharsets.UTF_8);
 
         Map<String, Long> first;
         try (Connection source = CeiInoeImport.connect(url)) {

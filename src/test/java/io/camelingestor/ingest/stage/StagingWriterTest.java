@@ -34,12 +34,12 @@ class StagingWriterTest extends IngestorIntegrationTest {
     void aUserWhoDoesNotOwnTheTableStagesAllTheSame() throws Exception {
         // an external database whose tables a DBA owns: the application may write, not summarise the index
         jdbc.execute("CREATE TABLE staging_writer_test (LIKE staging_template INCLUDING ALL)");
-        jdbc.execute("CREATE ROLE staging_writer_not_owner LOGIN");
+        jdbc.execute("CREATE ROLE staging_writer_not_owner LOGIN PASSWORD 'not-owner-for-test'");
         jdbc.execute("GRANT SELECT, INSERT, DELETE ON staging_writer_test TO staging_writer_not_owner");
         String url = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getURL())
                 .replaceFirst("\\?.*", ""); // without the embedded database's user=postgres
-        var asNotOwner =
-                new org.springframework.jdbc.datasource.DriverManagerDataSource(url, "staging_writer_not_owner", "");
+        var asNotOwner = new org.springframework.jdbc.datasource.DriverManagerDataSource(
+                url, "staging_writer_not_owner", "not-owner-for-test");
         assertThat(new org.springframework.jdbc.core.JdbcTemplate(asNotOwner)
                         .queryForObject("SELECT current_user", String.class))
                 .isEqualTo("staging_writer_not_owner");
