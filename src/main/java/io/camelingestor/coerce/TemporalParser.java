@@ -5,6 +5,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -26,6 +27,26 @@ public final class TemporalParser {
 
     private static final LocalDateTime EXCEL_EPOCH = LocalDateTime.of(1899, 12, 30, 0, 0);
 
+    /** ISO 8601 with or without offset, {@code T} or space: tried right after the mapping's own formats. */
+    static final DateTimeFormatter ISO = new DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .optionalStart()
+            .appendLiteral('T')
+            .optionalEnd()
+            .optionalStart()
+            .appendLiteral(' ')
+            .optionalEnd()
+            .optionalStart()
+            .append(DateTimeFormatter.ISO_LOCAL_TIME)
+            .optionalStart()
+            .appendOffsetId()
+            .optionalEnd()
+            .optionalEnd()
+            .toFormatter(Locale.ROOT)
+            .withResolverStyle(ResolverStyle.STRICT)
+            .withChronology(java.time.chrono.IsoChronology.INSTANCE);
+
     private final List<DateTimeFormatter> formats;
     private final ZoneId zone;
 
@@ -34,24 +55,7 @@ public final class TemporalParser {
         for (String pattern : mappingFormats) {
             all.add(formatter(pattern));
         }
-        all.add(new DateTimeFormatterBuilder()
-                .parseCaseInsensitive()
-                .append(DateTimeFormatter.ISO_LOCAL_DATE)
-                .optionalStart()
-                .appendLiteral('T')
-                .optionalEnd()
-                .optionalStart()
-                .appendLiteral(' ')
-                .optionalEnd()
-                .optionalStart()
-                .append(DateTimeFormatter.ISO_LOCAL_TIME)
-                .optionalStart()
-                .appendOffsetId()
-                .optionalEnd()
-                .optionalEnd()
-                .toFormatter(Locale.ROOT)
-                .withResolverStyle(ResolverStyle.STRICT)
-                .withChronology(java.time.chrono.IsoChronology.INSTANCE));
+        all.add(ISO);
         all.add(formatter("dd/MM/uuuu[ HH:mm[:ss]]"));
         all.add(formatter("MM/dd/uuuu hh:mm[:ss] a"));
         all.add(formatter("dd.MM.uuuu[ HH:mm[:ss]]"));
@@ -78,6 +82,9 @@ public final class TemporalParser {
         TemporalAccessor parsed = parse(raw);
         if (parsed == null) {
             return null;
+        }
+        if (parsed instanceof OffsetDateTime withOffset) {
+            return withOffset.toInstant();
         }
         LocalDate date = LocalDate.from(parsed);
         LocalDateTime local = parsed.isSupported(ChronoField.HOUR_OF_DAY)
@@ -107,7 +114,7 @@ public final class TemporalParser {
         // always in order, never "the format that matched last first": a value that fits two formats
         // (01/02/2024 10:30 AM) must mean the same whatever the values before it
         for (DateTimeFormatter format : formats) {
-            TemporalAccessor parsed = tryParse(format, text);
+            TemporalAccessor parsed = format == ISO ? tryIso(text) : tryParse(format, text);
             if (parsed != null) {
                 return parsed;
             }
@@ -155,23 +162,31 @@ public final class TemporalParser {
         return EXCEL_EPOCH.plusDays(days).plusSeconds(seconds);
     }
 
+    /** ISO 8601: its common shapes read by position ({@link IsoDateTimes}), any other through java.time. */
+    static TemporalAccessor tryIso(String text) {
+        TemporalAccessor parsed = IsoDateTimes.parse(text);
+        return parsed == IsoDateTimes.NOT_HANDLED ? tryParse(ISO, text) : parsed;
+    }
+
     /**
      * The first format in order that reads the whole text decides what it means. Formats that do not fit are
      * ruled out by {@code parseUnresolved}, which reports through the position instead of throwing, so a
      * consistent file costs no exception per value.
      */
-    private static TemporalAccessor tryParse(DateTimeFormatter format, String text) {
-        ParsePosition position = new ParsePosition(0);
-        if (format.parseUnresolved(text, position) == null
-                || position.getErrorIndex() >= 0
-                || position.getIndex() != text.length()) {
-            return null;
-        }
+    static TemporalAccessor tryParse(DateTimeFormatter format, String text) {
         try {
+            ParsePosition position = new ParsePosition(0);
+            if (format.parseUnresolved(text, position) == null
+                    || position.getErrorIndex() >= 0
+                    || position.getIndex() != text.length()) {
+                return null;
+            }
             TemporalAccessor parsed = format.parse(text);
             return parsed.isSupported(ChronoField.EPOCH_DAY) ? parsed : null;
         } catch (DateTimeException e) {
-            return null; // fits the pattern but is no real date (31/02/2024)
+            // fits the pattern but is no real date (31/02/2024); or an offset out of range (+24:00), which
+            // java.time reports by throwing from parseUnresolved itself
+            return null;
         }
     }
 }
