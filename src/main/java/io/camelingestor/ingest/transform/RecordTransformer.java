@@ -212,6 +212,9 @@ public final class RecordTransformer {
                                 "must be at most " + plain(c.max()) + ", found " + raw.strip()));
             }
         }
+        if (c.pattern() == null && c.allowed() == null && c.minLength() == null && c.maxLength() == null) {
+            return errors; // a range alone: no text needed (toString of a double per value showed in the profile)
+        }
         String text = value.toString();
         if (c.pattern() != null && !c.pattern().matcher(text).matches()) {
             errors = add(
