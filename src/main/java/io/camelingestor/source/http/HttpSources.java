@@ -185,6 +185,11 @@ public class HttpSources implements CamelContextConfiguration {
         registered.remove(sourceId);
     }
 
+    /** The ids under which settings are registered (a removed route's are not). */
+    java.util.Set<String> registeredIds() {
+        return java.util.Set.copyOf(registered.keySet());
+    }
+
     /** A source's settings as registered: the spec, or the reason it could not be built. */
     private record Registered(HttpSourceSpec spec, String error) {}
 
