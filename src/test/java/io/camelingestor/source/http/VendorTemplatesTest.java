@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.model.ModelCamelContext;
@@ -78,6 +79,22 @@ class VendorTemplatesTest extends HttpSourceTest {
         assertThat(daily.pages().pageSize()).isEqualTo(2); // TAGO_PAGE_SIZE of this test context, as a number
         assertThat(daily.windows().maxWindow()).isEqualTo(Duration.ofDays(31));
         assertThat(daily.request().path()).startsWith("/data?variables=daily_consumption&");
+    }
+
+    @Test
+    void secretsReachTheSettingsBeanOnlyNeverARouteOrAnEndpoint() throws Exception {
+        // the probe can fail: the settings have the secrets, resolved from the environment
+        assertThat(sources.spec("airbeld").credentials().password()).isEqualTo(AIRBELD_PASSWORD);
+        assertThat(sources.spec("fusionsolar.daily").credentials().password()).isEqualTo(FUSIONSOLAR_SYSTEM_CODE);
+        ModelCamelContext model = (ModelCamelContext) camel;
+        var dumper = org.apache.camel.support.PluginHelper.getModelToXMLDumper(camel);
+        for (String id : List.of("airbeld", "fusionsolar.daily")) {
+            // the route as Hawtio's "source" shows it, placeholders resolved
+            String xml = dumper.dumpModelAsXml(camel, model.getRouteDefinition(id), true, false, false);
+            assertThat(xml).as(id).contains("begin-run").doesNotContain(AIRBELD_PASSWORD, FUSIONSOLAR_SYSTEM_CODE);
+        }
+        assertThat(camel.getEndpoints()).allSatisfy(e -> assertThat(e.getEndpointUri())
+                .doesNotContain(AIRBELD_PASSWORD, FUSIONSOLAR_SYSTEM_CODE));
     }
 
     @Test
@@ -152,6 +169,7 @@ class VendorTemplatesTest extends HttpSourceTest {
             assertThatThrownBy(() -> runner.run(SOURCE)).isInstanceOf(IllegalArgumentException.class);
         } finally {
             camel.removeService(reload);
+            reload.stop(); // removeService does not stop it: the folder watcher ends here
             Files.deleteIfExists(file);
             if (camel.getRoute(SOURCE) != null) {
                 camel.getRouteController().stopRoute(SOURCE);
