@@ -177,4 +177,62 @@ class VendorTemplatesTest extends HttpSourceTest {
             }
         }
     }
+
+    @Test
+    void aValueCamelCannotConvertKeepsThatRouteOutAndTheOthersRunning() throws Exception {
+        Files.createDirectories(FOLDER);
+        Path file = FOLDER.resolve("vendor-bad.yaml");
+        Files.deleteIfExists(file);
+        RouteFilesReload reload = new RouteFilesReload(FOLDER.toString(), "*.yaml");
+        camel.addService(reload);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(lines);
+        try {
+            Files.writeString(
+                    file,
+                    """
+                    - templatedRoute:
+                        routeTemplateRef: open-meteo-source
+                        routeId: vendor-test.bad
+                        prefixId: "vendor-test.bad."
+                        parameters:
+                          - {name: schedule, value: "timer:vendor-test-bad?period=86400000&delay=86400000"}
+                          - {name: lookbackDays, value: "many"}
+                    """);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> logged(lines).stream()
+                    .anyMatch(m ->
+                            m.contains("vendor-bad.yaml") && m.contains("Error binding property (lookbackDays=many)")));
+            assertThat(camel.getRoute("vendor-test.bad")).isNull();
+            assertThat(sources.registeredIds()).doesNotContain("vendor-test.bad");
+            assertThat(camel.getRouteController().getRouteStatus("open-meteo")).isEqualTo(ServiceStatus.Started);
+            // the log names the file, the route and the property (with its value: never a secret, those are text)
+            assertThat(logged(lines)).anySatisfy(m -> assertThat(m)
+                    .contains("Error reloading routes from file")
+                    .contains("vendor-test.bad")
+                    .contains("Error binding property (lookbackDays=many)"));
+        } finally {
+            root.detachAppender(lines);
+            camel.removeService(reload);
+            reload.stop();
+            Files.deleteIfExists(file);
+            if (camel.getRoute("vendor-test.bad") != null) {
+                camel.getRouteController().stopRoute("vendor-test.bad");
+                camel.removeRoute("vendor-test.bad");
+            }
+        }
+    }
+
+    /** Each captured line with its exception and causes, as the log file has them. */
+    private static List<String> logged(
+            ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines) {
+        return List.copyOf(lines.list).stream()
+                .map(e -> e.getFormattedMessage() + "\n"
+                        + (e.getThrowableProxy() == null
+                                ? ""
+                                : ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(e.getThrowableProxy())))
+                .toList();
+    }
 }
