@@ -99,11 +99,8 @@ class VendorTemplatesTest extends HttpSourceTest {
 
     @Test
     void aSourceFileWrittenWhileRunningWithAVendorTemplateRunsWithItsParametersAndItsRemovalDropsIt() throws Exception {
-        Files.createDirectories(FOLDER);
         Path file = FOLDER.resolve("vendor-test.yaml");
-        Files.deleteIfExists(file);
-        RouteFilesReload reload = new RouteFilesReload(FOLDER.toString(), "*.yaml");
-        camel.addService(reload);
+        RouteFilesReload reload = watch(file);
         try {
             Files.writeString(
                     file,
@@ -168,8 +165,7 @@ class VendorTemplatesTest extends HttpSourceTest {
             assertThatThrownBy(() -> sources.spec(SOURCE)).hasMessageStartingWith("no HTTP source '" + SOURCE + "'");
             assertThatThrownBy(() -> runner.run(SOURCE)).isInstanceOf(IllegalArgumentException.class);
         } finally {
-            camel.removeService(reload);
-            reload.stop(); // removeService does not stop it: the folder watcher ends here
+            unwatch(reload);
             Files.deleteIfExists(file);
             if (camel.getRoute(SOURCE) != null) {
                 camel.getRouteController().stopRoute(SOURCE);
@@ -180,11 +176,8 @@ class VendorTemplatesTest extends HttpSourceTest {
 
     @Test
     void aValueCamelCannotConvertKeepsThatRouteOutAndTheOthersRunning() throws Exception {
-        Files.createDirectories(FOLDER);
         Path file = FOLDER.resolve("vendor-bad.yaml");
-        Files.deleteIfExists(file);
-        RouteFilesReload reload = new RouteFilesReload(FOLDER.toString(), "*.yaml");
-        camel.addService(reload);
+        RouteFilesReload reload = watch(file);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
                 new ch.qos.logback.core.read.ListAppender<>();
         lines.start();
@@ -215,8 +208,7 @@ class VendorTemplatesTest extends HttpSourceTest {
                     .contains("Error binding property (lookbackDays=many)"));
         } finally {
             root.detachAppender(lines);
-            camel.removeService(reload);
-            reload.stop();
+            unwatch(reload);
             Files.deleteIfExists(file);
             if (camel.getRoute("vendor-test.bad") != null) {
                 camel.getRouteController().stopRoute("vendor-test.bad");
@@ -234,5 +226,19 @@ class VendorTemplatesTest extends HttpSourceTest {
                                 ? ""
                                 : ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(e.getThrowableProxy())))
                 .toList();
+    }
+
+    /** The route files' watcher of the service, on a folder of this test's, which starts without {@code file}. */
+    private RouteFilesReload watch(Path file) throws Exception {
+        Files.createDirectories(FOLDER);
+        Files.deleteIfExists(file);
+        RouteFilesReload reload = new RouteFilesReload(FOLDER.toString(), "*.yaml");
+        camel.addService(reload);
+        return reload;
+    }
+
+    private void unwatch(RouteFilesReload reload) throws Exception {
+        camel.removeService(reload);
+        reload.stop(); // removeService does not stop it: the folder watcher ends here
     }
 }
