@@ -3,14 +3,12 @@ package io.camelingestor.source.http;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * One HTTP source, as its {@code templatedRoute} of {@code routes/templates/http-poll-source.yaml} describes
- * it (placeholders resolved), grouped as a run uses it: the {@link Request}, the {@link Devices}, the
+ * One HTTP source, as its settings ({@link HttpSourceSettings}, the local bean of its route template) describe
+ * it, placeholders resolved, grouped as a run uses it: the {@link Request}, the {@link Devices}, the
  * {@link Credentials}, the {@link Windows}, the {@link Pages}, the {@link Records} and the API's
  * {@link FailCodes}. The README's "HTTP sources" table explains every parameter. Secrets ({@code token},
  * {@code password}, {@code clientSecret}) are never printed: {@link #toString()} leaves them out and
@@ -197,68 +195,6 @@ public record HttpSourceSpec(
         }
     }
 
-    /** Builds a spec from the route's template parameters (already resolved, missing ones at their default). */
-    public static HttpSourceSpec from(String sourceId, Map<String, String> p) {
-        return new HttpSourceSpec(
-                sourceId,
-                required(p, "dataset", sourceId),
-                blankToNull(p.get("granularity")),
-                Boolean.parseBoolean(p.getOrDefault("enabled", "true").trim()),
-                list(p.get("requires")),
-                new Request(
-                        stripSlash(p.getOrDefault("baseUrl", "")),
-                        p.getOrDefault("method", "GET").trim().toUpperCase(java.util.Locale.ROOT),
-                        p.getOrDefault("path", ""),
-                        blankToNull(p.get("body")),
-                        Duration.ofSeconds(Long.parseLong(
-                                p.getOrDefault("timeoutSeconds", "30").trim()))),
-                new Devices(list(p.get("devices")), blankToNull(p.get("devicesFile"))),
-                new Credentials(
-                        p.getOrDefault("auth", "noAuth").trim(),
-                        p.getOrDefault("authHeader", "Authorization").trim(),
-                        blankToNull(p.get("token")),
-                        blankToNull(p.get("username")),
-                        blankToNull(p.get("password")),
-                        blankToNull(p.get("clientId")),
-                        blankToNull(p.get("clientSecret")),
-                        blankToNull(p.get("tokenUrl")),
-                        blankToNull(p.get("scope")),
-                        blankToNull(p.get("loginPath")),
-                        blankToNull(p.get("loginBody")),
-                        p.getOrDefault("sessionTokenFrom", "json:/accessToken").trim(),
-                        p.getOrDefault("sessionHeader", "Authorization").trim(),
-                        p.getOrDefault("sessionPrefix", "Bearer ")),
-                new Windows(
-                        Integer.parseInt(p.getOrDefault("lookbackDays", "7").trim()),
-                        Duration.parse(p.getOrDefault("maxWindow", "P7D").trim()),
-                        Duration.parse(p.getOrDefault("lateDataGrace", "P1D").trim()),
-                        WindowAlign.of(sourceId, p.getOrDefault("windowAlign", "none"))),
-                new Pages(
-                        Paging.of(sourceId, p.getOrDefault("paging", "none")),
-                        p.getOrDefault("pageParam", "page").trim(),
-                        blankToNull(p.get("pageSizeParam")),
-                        Integer.parseInt(p.getOrDefault("pageSize", "100").trim()),
-                        Integer.parseInt(p.getOrDefault("firstPage", "1").trim()),
-                        p.getOrDefault("cursorParam", "cursor").trim(),
-                        p.getOrDefault("nextCursorPath", "/next").trim(),
-                        Integer.parseInt(p.getOrDefault("maxPages", "1000").trim())),
-                new Records(
-                        p.getOrDefault("recordsPath", "$").trim(),
-                        Shape.of(sourceId, p.getOrDefault("shape", "records")),
-                        required(p, "timeField", sourceId),
-                        p.getOrDefault("variableField", "variable").trim(),
-                        p.getOrDefault("valueField", "value").trim(),
-                        p.getOrDefault("valuesPath", "values").trim(),
-                        p.getOrDefault("itemTimeField", "timestamp").trim(),
-                        p.getOrDefault("itemValueField", "value").trim(),
-                        ZoneId.of(p.getOrDefault("timeZone", "UTC").trim())),
-                Integer.parseInt(p.getOrDefault("rateLimit", "0").trim()),
-                new FailCodes(
-                        blankToNull(p.get("failCodePath")),
-                        new LinkedHashSet<>(list(p.get("throttledCodes"))),
-                        new LinkedHashSet<>(list(p.get("reloginCodes")))));
-    }
-
     /** The values that must never appear in a log line, an error report or a stored URI. */
     public List<String> secrets() {
         return java.util.stream.Stream.of(credentials.token(), credentials.password(), credentials.clientSecret())
@@ -270,33 +206,5 @@ public record HttpSourceSpec(
     public String toString() {
         return "HttpSourceSpec[" + sourceId + " -> " + dataset + ", " + request.method() + " " + request.baseUrl()
                 + request.path() + ", auth " + credentials.bean() + "]";
-    }
-
-    private static String required(Map<String, String> p, String name, String sourceId) {
-        String value = blankToNull(p.get(name));
-        if (value == null) {
-            throw new IllegalArgumentException(
-                    "source " + sourceId + ": template parameter '" + name + "' is required");
-        }
-        return value.trim();
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
-    }
-
-    private static String stripSlash(String url) {
-        String u = url.trim();
-        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
-    }
-
-    private static List<String> list(String value) {
-        if (value == null || value.isBlank()) {
-            return List.of();
-        }
-        return Arrays.stream(value.split(","))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .toList();
     }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,9 +39,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The HTTP sources: every route of the group {@value #GROUP} (instances of
- * {@code routes/templates/http-poll-source.yaml}), their configuration read from the template parameters, and
- * their state for health. The routes are created stopped; once Camel has started, each source that is
+ * The HTTP sources: every route of the group {@value #GROUP} (instances of the templates in
+ * {@code routes/templates/}: the generic {@code http-poll-source} and the vendor templates built like it), their
+ * settings (each route's {@link HttpSourceSettings}, a route-template local bean that Camel creates with the
+ * route and that {@link #register registers} itself here under the route's id; dropped when the route is
+ * removed), and their state for health. The routes are created stopped; once Camel has started, each source that is
  * enabled and has its settings is started, and each other one stays stopped with "not configured: missing X"
  * in the log and in {@code /actuator/health} (component "sources").
  */
@@ -60,6 +61,9 @@ public class HttpSources implements CamelContextConfiguration {
     private final JdbcTemplate jdbc;
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     private final Map<String, SourceState> states = new ConcurrentHashMap<>();
+    /** Each source route's settings, by route id: the spec, or why it cannot be built. */
+    private final Map<String, Registered> registered = new ConcurrentHashMap<>();
+
     private final Map<String, Semaphore> running = new ConcurrentHashMap<>();
     private final SourceRunLocks runLocks;
     private CamelContext camel;
@@ -133,18 +137,61 @@ public class HttpSources implements CamelContextConfiguration {
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public boolean isEnabled(CamelEvent event) {
-                return event instanceof CamelEvent.RouteAddedEvent;
+                return event instanceof CamelEvent.RouteAddedEvent || event instanceof CamelEvent.RouteRemovedEvent;
             }
 
             @Override
             public void notify(CamelEvent event) {
-                Route route = ((CamelEvent.RouteAddedEvent) event).getRoute();
-                if (GROUP.equals(route.getGroup()) && context.isStarted()) {
+                Route route = ((CamelEvent.RouteEvent) event).getRoute();
+                if (!GROUP.equals(route.getGroup())) {
+                    return;
+                }
+                if (event instanceof CamelEvent.RouteRemovedEvent) {
+                    // its file deleted or reloaded: a route created again registers its new settings
+                    forget(route.getRouteId());
+                } else if (context.isStarted()) {
                     starter.submit(() -> startIfConfigured(route.getRouteId()));
                 }
             }
         });
     }
+
+    /**
+     * Called by {@link HttpSourceSettings#register()}, the init method of a source route's settings bean, while
+     * Camel creates that route: keeps the settings under the route's id, replacing those of an earlier version of
+     * the route. A spec that cannot be built is kept as its error ("misconfigured: ..." in health).
+     */
+    void register(HttpSourceSettings settings) {
+        String routeId = camel == null ? null : camel.getCamelContextExtension().getCreateRoute();
+        if (routeId == null) {
+            throw new IllegalStateException(
+                    "HttpSourceSettings is a route template's local bean: it is registered while Camel creates the route");
+        }
+        Registered entry;
+        try {
+            entry = new Registered(settings.toSpec(routeId), null);
+        } catch (RuntimeException e) {
+            entry = new Registered(null, e.getMessage());
+        }
+        registered.put(routeId, entry);
+        log.debug("HTTP source {} settings registered: {}", routeId, settings);
+    }
+
+    /**
+     * Drops a removed source's settings (health lists only the routes there are). Its run history stays, for a
+     * route that is being created again (a reload) to keep it.
+     */
+    private void forget(String sourceId) {
+        registered.remove(sourceId);
+    }
+
+    /** The ids under which settings are registered (a removed route's are not). */
+    java.util.Set<String> registeredIds() {
+        return java.util.Set.copyOf(registered.keySet());
+    }
+
+    /** A source's settings as registered: the spec, or the reason it could not be built. */
+    private record Registered(HttpSourceSpec spec, String error) {}
 
     /** Starts the source's route when it can run; otherwise says why it stays stopped. */
     void startIfConfigured(String sourceId) {
@@ -196,20 +243,27 @@ public class HttpSources implements CamelContextConfiguration {
         return ids;
     }
 
-    /** The source's configuration, read from its route's template parameters with placeholders resolved. */
+    /**
+     * The source's configuration: the spec its settings bean registered when Camel created its route.
+     *
+     * @throws IllegalArgumentException when there is no such source, or its settings are wrong (the message says
+     *     which)
+     */
     public HttpSourceSpec spec(String sourceId) {
         RouteDefinition route = model().getRouteDefinition(sourceId);
+        Registered entry = registered.get(sourceId);
         if (route == null || !GROUP.equals(route.getGroup())) {
             throw new IllegalArgumentException("no HTTP source '" + sourceId + "' (sources: " + sourceIds() + ")");
         }
-        Map<String, String> parameters = new LinkedHashMap<>();
-        if (route.getTemplateDefaultParameters() != null) {
-            route.getTemplateDefaultParameters().forEach((k, v) -> parameters.put(k, resolve(v)));
+        if (entry == null) {
+            throw new IllegalArgumentException(
+                    "source " + sourceId
+                            + ": no settings; its template must declare the local bean HttpSourceSettings (see http-poll-source)");
         }
-        if (route.getTemplateParameters() != null) {
-            route.getTemplateParameters().forEach((k, v) -> parameters.put(k, resolve(v)));
+        if (entry.error() != null) {
+            throw new IllegalArgumentException(entry.error());
         }
-        return HttpSourceSpec.from(sourceId, parameters);
+        return entry.spec();
     }
 
     /** Why the source cannot run ("disabled", "not configured: missing X, Y"), or null when it can. */
@@ -478,10 +532,6 @@ public class HttpSources implements CamelContextConfiguration {
         }
         m.appendTail(out);
         return out.toString();
-    }
-
-    private String resolve(Object value) {
-        return value == null ? null : camel.resolvePropertyPlaceholders(String.valueOf(value));
     }
 
     /** The Camel context the sources run in. */

@@ -180,7 +180,7 @@ class RecordShapesTest {
                 .hasMessageContaining("paging 'pages'");
         assertThatThrownBy(() -> spec(Map.of("timeField", "t", "windowAlign", "week")))
                 .hasMessageContaining("windowAlign 'week'");
-        assertThatThrownBy(() -> HttpSourceSpec.from("s", Map.of("dataset", "d")))
+        assertThatThrownBy(() -> bind(Map.of("dataset", "d")).toSpec("s"))
                 .hasMessageContaining("'timeField' is required");
         assertThat(spec(Map.of("timeField", "t", "token", "tok-123", "password", "pw-456"))
                         .toString())
@@ -192,7 +192,35 @@ class RecordShapesTest {
         Map<String, String> p = new HashMap<>(parameters);
         p.putIfAbsent("dataset", "d");
         p.putIfAbsent("baseUrl", "http://api");
-        return HttpSourceSpec.from("s", p);
+        return bind(p).toSpec("s");
+    }
+
+    /** The template parameter names of http-poll-source and the settings bean's properties they set there. */
+    private static final Map<String, String> PROPERTY = Map.ofEntries(
+            Map.entry("dataset", "dataset"),
+            Map.entry("baseUrl", "request.baseUrl"),
+            Map.entry("recordsPath", "records.path"),
+            Map.entry("timeField", "records.timeField"),
+            Map.entry("shape", "records.shape"),
+            Map.entry("timeZone", "records.timeZone"),
+            Map.entry("windowAlign", "windows.align"),
+            Map.entry("paging", "pages.mode"),
+            Map.entry("pageSizeParam", "pages.pageSizeParam"),
+            Map.entry("pageSize", "pages.pageSize"),
+            Map.entry("token", "credentials.token"),
+            Map.entry("password", "credentials.password"));
+
+    /** The settings bean as Camel fills it from a template body (its property binding and type conversion). */
+    private static HttpSourceSettings bind(Map<String, String> parameters) {
+        Map<String, Object> properties = new HashMap<>();
+        parameters.forEach((name, value) -> properties.put(PROPERTY.get(name), value));
+        HttpSourceSettings settings = new HttpSourceSettings();
+        var camel = new org.apache.camel.impl.DefaultCamelContext();
+        org.apache.camel.support.PropertyBindingSupport.build()
+                .withMandatory(true)
+                .bind(camel, settings, properties);
+        camel.stop(); // never started: nothing to release
+        return settings;
     }
 
     private static List<String> rows(HttpSourceSpec spec, String body) throws Exception {
