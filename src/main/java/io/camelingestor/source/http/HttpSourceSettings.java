@@ -20,18 +20,18 @@ import java.util.Locale;
  *
  * <p>The properties are grouped as {@link HttpSourceSpec} is: {@code request.*}, {@code devices.*},
  * {@code credentials.*}, {@code windows.*}, {@code pages.*}, {@code records.*}, {@code failCodes.*}. The
- * enumerated ones ({@code pages.mode}, {@code records.shape}, {@code windows.align}) are text checked when the
- * spec is built, so a wrong value leaves the source stopped ("misconfigured: ...") instead of failing the
- * route's creation. {@link #toString()} names no secret.
+ * enumerated ones ({@code pages.mode}, {@code records.shape}, {@code windows.align}), the numbers, durations
+ * and {@code enabled} are text checked when the spec is built, so a wrong value leaves the source stopped
+ * ("misconfigured: ...", naming the property and the value) instead of failing the route's creation. {@link #toString()} names no secret.
  */
 public class HttpSourceSettings {
 
     private HttpSources sources;
     private String dataset;
     private String granularity;
-    private boolean enabled = true;
+    private String enabled = "true";
     private String requires = "";
-    private int rateLimit;
+    private String rateLimit = "0";
     private final Request request = new Request();
     private final Devices devices = new Devices();
     private final Credentials credentials = new Credentials();
@@ -59,14 +59,14 @@ public class HttpSourceSettings {
                 sourceId,
                 required(dataset, "dataset", sourceId),
                 blankToNull(granularity),
-                enabled,
+                flag(enabled, "enabled", sourceId),
                 list(requires),
                 new HttpSourceSpec.Request(
                         stripSlash(request.baseUrl),
                         trim(request.method, "GET").toUpperCase(Locale.ROOT),
                         request.path == null ? "" : request.path,
                         blankToNull(request.body),
-                        Duration.ofSeconds(request.timeoutSeconds)),
+                        Duration.ofSeconds(whole(request.timeoutSeconds, "timeoutSeconds", sourceId))),
                 new HttpSourceSpec.Devices(list(devices.ids), blankToNull(devices.file)),
                 new HttpSourceSpec.Credentials(
                         trim(credentials.auth, "noAuth"),
@@ -84,19 +84,19 @@ public class HttpSourceSettings {
                         trim(credentials.sessionHeader, "Authorization"),
                         credentials.sessionPrefix == null ? "" : credentials.sessionPrefix),
                 new HttpSourceSpec.Windows(
-                        windows.lookbackDays,
-                        windows.maxWindow,
-                        windows.lateDataGrace,
+                        whole(windows.lookbackDays, "lookbackDays", sourceId),
+                        duration(windows.maxWindow, "maxWindow", sourceId),
+                        duration(windows.lateDataGrace, "lateDataGrace", sourceId),
                         HttpSourceSpec.WindowAlign.of(sourceId, trim(windows.align, "none"))),
                 new HttpSourceSpec.Pages(
                         HttpSourceSpec.Paging.of(sourceId, trim(pages.mode, "none")),
                         trim(pages.pageParam, "page"),
                         blankToNull(pages.pageSizeParam),
-                        pages.pageSize,
-                        pages.firstPage,
+                        whole(pages.pageSize, "pageSize", sourceId),
+                        whole(pages.firstPage, "firstPage", sourceId),
                         trim(pages.cursorParam, "cursor"),
                         trim(pages.nextCursorPath, "/next"),
-                        pages.maxPages),
+                        whole(pages.maxPages, "maxPages", sourceId)),
                 new HttpSourceSpec.Records(
                         trim(records.path, "$"),
                         HttpSourceSpec.Shape.of(sourceId, trim(records.shape, "records")),
@@ -107,7 +107,7 @@ public class HttpSourceSettings {
                         trim(records.itemTimeField, "timestamp"),
                         trim(records.itemValueField, "value"),
                         ZoneId.of(trim(records.timeZone, "UTC"))),
-                rateLimit,
+                whole(rateLimit, "rateLimit", sourceId),
                 new HttpSourceSpec.FailCodes(
                         blankToNull(failCodes.path),
                         new LinkedHashSet<>(list(failCodes.throttled)),
@@ -138,7 +138,7 @@ public class HttpSourceSettings {
     }
 
     /** {@code false} keeps the source stopped. */
-    public void setEnabled(boolean enabled) {
+    public void setEnabled(String enabled) {
         this.enabled = enabled;
     }
 
@@ -148,7 +148,7 @@ public class HttpSourceSettings {
     }
 
     /** Requests per minute at most, logins included; 0 for no limit. */
-    public void setRateLimit(int rateLimit) {
+    public void setRateLimit(String rateLimit) {
         this.rateLimit = rateLimit;
     }
 
@@ -186,7 +186,7 @@ public class HttpSourceSettings {
         private String method = "GET";
         private String path = "";
         private String body;
-        private int timeoutSeconds = 30;
+        private String timeoutSeconds = "30";
 
         /** Scheme, host and base path of the API. */
         public void setBaseUrl(String baseUrl) {
@@ -209,7 +209,7 @@ public class HttpSourceSettings {
         }
 
         /** Seconds to wait for a response. */
-        public void setTimeoutSeconds(int timeoutSeconds) {
+        public void setTimeoutSeconds(String timeoutSeconds) {
             this.timeoutSeconds = timeoutSeconds;
         }
     }
@@ -306,22 +306,22 @@ public class HttpSourceSettings {
 
     /** {@code windows.*}: how the fetch windows are cut from the cursor. */
     public static class Windows {
-        private int lookbackDays = 7;
-        private Duration maxWindow = Duration.ofDays(7);
-        private Duration lateDataGrace = Duration.ofDays(1);
+        private String lookbackDays = "7";
+        private String maxWindow = "P7D";
+        private String lateDataGrace = "P1D";
         private String align = "none";
 
-        public void setLookbackDays(int lookbackDays) {
+        public void setLookbackDays(String lookbackDays) {
             this.lookbackDays = lookbackDays;
         }
 
-        /** ISO-8601 duration, converted by Camel. */
-        public void setMaxWindow(Duration maxWindow) {
+        /** ISO-8601 duration. */
+        public void setMaxWindow(String maxWindow) {
             this.maxWindow = maxWindow;
         }
 
-        /** ISO-8601 duration, converted by Camel. */
-        public void setLateDataGrace(Duration lateDataGrace) {
+        /** ISO-8601 duration. */
+        public void setLateDataGrace(String lateDataGrace) {
             this.lateDataGrace = lateDataGrace;
         }
 
@@ -336,11 +336,11 @@ public class HttpSourceSettings {
         private String mode = "none";
         private String pageParam = "page";
         private String pageSizeParam;
-        private int pageSize = 100;
-        private int firstPage = 1;
+        private String pageSize = "100";
+        private String firstPage = "1";
         private String cursorParam = "cursor";
         private String nextCursorPath = "/next";
-        private int maxPages = 1000;
+        private String maxPages = "1000";
 
         /** {@code none}, {@code page}, {@code offset}, {@code cursor} or {@code link}. */
         public void setMode(String mode) {
@@ -355,11 +355,11 @@ public class HttpSourceSettings {
             this.pageSizeParam = pageSizeParam;
         }
 
-        public void setPageSize(int pageSize) {
+        public void setPageSize(String pageSize) {
             this.pageSize = pageSize;
         }
 
-        public void setFirstPage(int firstPage) {
+        public void setFirstPage(String firstPage) {
             this.firstPage = firstPage;
         }
 
@@ -371,7 +371,7 @@ public class HttpSourceSettings {
             this.nextCursorPath = nextCursorPath;
         }
 
-        public void setMaxPages(int maxPages) {
+        public void setMaxPages(String maxPages) {
             this.maxPages = maxPages;
         }
     }
@@ -457,6 +457,40 @@ public class HttpSourceSettings {
             throw new IllegalArgumentException("source " + sourceId + ": '" + name + "' is required");
         }
         return v.trim();
+    }
+
+    // numbers, durations and flags are checked here rather than converted by Camel when it creates the route:
+    // a wrong value (an environment variable set to "many") leaves this source stopped and says why in health,
+    // instead of failing the route's creation (and, at start, the whole service)
+
+    private static int whole(String value, String name, String sourceId) {
+        try {
+            return Integer.parseInt(value == null ? "" : value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "source " + sourceId + ": '" + name + "' must be a whole number, found '" + value + "'");
+        }
+    }
+
+    private static Duration duration(String value, String name, String sourceId) {
+        try {
+            return Duration.parse(value == null ? "" : value.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("source " + sourceId + ": '" + name
+                    + "' must be an ISO-8601 duration such as P7D or PT6H, found '" + value + "'");
+        }
+    }
+
+    /** true or false; empty is false, as an unset VENDOR_ENABLED= always meant. */
+    private static boolean flag(String value, String name, String sourceId) {
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "true" -> true;
+            case "false", "" -> false;
+            default ->
+                throw new IllegalArgumentException(
+                        "source " + sourceId + ": '" + name + "' must be true or false, found '" + value + "'");
+        };
     }
 
     private static String trim(String value, String otherwise) {
