@@ -229,10 +229,7 @@ public class BatchStore {
             check.put("sample_failures", tally.samples());
             checks.add(check);
         });
-        List<Map<String, Object>> executions = new ArrayList<>();
-        if (stage != null) {
-            executions.add(execution("stage", stage.started(), stage.finished(), stage.in(), stage.out()));
-        }
+        List<Map<String, Object>> executions = stageExecution(stage);
         executions.add(execution("load", loadStarted, null, staged.rowsValid(), rowsLoaded));
         BatchFinished ended = jdbc.queryForObject(
                 """
@@ -282,10 +279,7 @@ public class BatchStore {
      */
     public void fail(
             UUID batchId, BatchStatus status, String error, StageResult staged, StageRun stage, DeadLetter letter) {
-        List<Map<String, Object>> executions = new ArrayList<>();
-        if (stage != null) {
-            executions.add(execution("stage", stage.started(), stage.finished(), stage.in(), stage.out()));
-        }
+        List<Map<String, Object>> executions = stageExecution(stage);
         BatchFinished ended = jdbc.queryForObject(
                 """
                 WITH batch AS (
@@ -325,6 +319,15 @@ public class BatchStore {
                 letter.message(),
                 letter.payloadRef());
         finished(ended);
+    }
+
+    /** The {@code pipeline_execution} row of the stage, when staging got that far (a list the caller may add to). */
+    private static List<Map<String, Object>> stageExecution(StageRun stage) {
+        List<Map<String, Object>> executions = new ArrayList<>();
+        if (stage != null) {
+            executions.add(execution("stage", stage.started(), stage.finished(), stage.in(), stage.out()));
+        }
+        return executions;
     }
 
     private static Map<String, Object> execution(String stage, Instant started, Instant finished, long in, long out) {

@@ -86,10 +86,7 @@ public final class TemporalParser {
         if (parsed instanceof OffsetDateTime withOffset) {
             return withOffset.toInstant();
         }
-        LocalDate date = LocalDate.from(parsed);
-        LocalDateTime local = parsed.isSupported(ChronoField.HOUR_OF_DAY)
-                ? LocalDateTime.of(date, java.time.LocalTime.from(parsed))
-                : date.atStartOfDay();
+        LocalDateTime local = parsed instanceof LocalDateTime read ? read : localDateTime(parsed);
         if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
             return local.toInstant(ZoneOffset.ofTotalSeconds(parsed.get(ChronoField.OFFSET_SECONDS)));
         }
@@ -101,6 +98,14 @@ public final class TemporalParser {
                 offsets.isEmpty()
                         ? "local time '" + raw.strip() + "' does not exist in " + zone + " (skipped by a DST change)"
                         : "local time '" + raw.strip() + "' is ambiguous in " + zone + " (repeated by a DST change)");
+    }
+
+    /** What a formatter read, as a local date-time: a date alone is its midnight. */
+    private static LocalDateTime localDateTime(TemporalAccessor parsed) {
+        LocalDate date = LocalDate.from(parsed);
+        return parsed.isSupported(ChronoField.HOUR_OF_DAY)
+                ? LocalDateTime.of(date, java.time.LocalTime.from(parsed))
+                : date.atStartOfDay();
     }
 
     private TemporalAccessor parse(String raw) throws CoercionException {

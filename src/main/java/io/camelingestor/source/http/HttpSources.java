@@ -147,8 +147,9 @@ public class HttpSources implements CamelContextConfiguration {
                     return;
                 }
                 if (event instanceof CamelEvent.RouteRemovedEvent) {
-                    // its file deleted or reloaded: a route created again registers its new settings
-                    forget(route.getRouteId());
+                    // its file deleted or reloaded: health lists only the routes there are, and a route created
+                    // again registers its new settings (its run history in `states` stays for it)
+                    registered.remove(route.getRouteId());
                 } else if (context.isStarted()) {
                     starter.submit(() -> startIfConfigured(route.getRouteId()));
                 }
@@ -175,14 +176,6 @@ public class HttpSources implements CamelContextConfiguration {
         }
         registered.put(routeId, entry);
         log.debug("HTTP source {} settings registered: {}", routeId, settings);
-    }
-
-    /**
-     * Drops a removed source's settings (health lists only the routes there are). Its run history stays, for a
-     * route that is being created again (a reload) to keep it.
-     */
-    private void forget(String sourceId) {
-        registered.remove(sourceId);
     }
 
     /** The ids under which settings are registered (a removed route's are not). */

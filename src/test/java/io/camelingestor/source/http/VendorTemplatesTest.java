@@ -102,23 +102,17 @@ class VendorTemplatesTest extends HttpSourceTest {
         Path file = FOLDER.resolve("vendor-test.yaml");
         RouteFilesReload reload = watch(file);
         try {
-            Files.writeString(
+            writeOpenMeteoSource(
                     file,
+                    SOURCE,
                     """
-                    - templatedRoute:
-                        routeTemplateRef: open-meteo-source
-                        routeId: %s
-                        prefixId: "%s."
-                        parameters:
-                          - {name: schedule, value: "timer:vendor-test?period=86400000&delay=86400000"}
                           - {name: requires, value: "OPEN_METEO_API_URL"}
                           - {name: latitude, value: "40.64"}
                           - {name: longitude, value: "22.94"}
                           - {name: deviceId, value: it-vendor-point}
                           - {name: apiUrl, value: "{{OPEN_METEO_API_URL}}"}
                           - {name: lookbackDays, value: "3"}
-                    """
-                            .formatted(SOURCE, SOURCE));
+                    """);
             Awaitility.await()
                     .atMost(Duration.ofSeconds(60))
                     .until(() -> camel.getRouteController().getRouteStatus(SOURCE) == ServiceStatus.Started);
@@ -165,12 +159,7 @@ class VendorTemplatesTest extends HttpSourceTest {
             assertThatThrownBy(() -> sources.spec(SOURCE)).hasMessageStartingWith("no HTTP source '" + SOURCE + "'");
             assertThatThrownBy(() -> runner.run(SOURCE)).isInstanceOf(IllegalArgumentException.class);
         } finally {
-            unwatch(reload);
-            Files.deleteIfExists(file);
-            if (camel.getRoute(SOURCE) != null) {
-                camel.getRouteController().stopRoute(SOURCE);
-                camel.removeRoute(SOURCE);
-            }
+            unwatch(reload, file, SOURCE);
         }
     }
 
@@ -179,15 +168,10 @@ class VendorTemplatesTest extends HttpSourceTest {
         Path file = FOLDER.resolve("vendor-bad.yaml");
         RouteFilesReload reload = watch(file);
         try {
-            Files.writeString(
+            writeOpenMeteoSource(
                     file,
+                    "vendor-test.bad",
                     """
-                    - templatedRoute:
-                        routeTemplateRef: open-meteo-source
-                        routeId: vendor-test.bad
-                        prefixId: "vendor-test.bad."
-                        parameters:
-                          - {name: schedule, value: "timer:vendor-test-bad?period=86400000&delay=86400000"}
                           - {name: lookbackDays, value: "many"}
                     """);
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> sources.states()
@@ -201,12 +185,7 @@ class VendorTemplatesTest extends HttpSourceTest {
                     .isEqualTo(ServiceStatus.Stopped);
             assertThat(camel.getRouteController().getRouteStatus("open-meteo")).isEqualTo(ServiceStatus.Started);
         } finally {
-            unwatch(reload);
-            Files.deleteIfExists(file);
-            if (camel.getRoute("vendor-test.bad") != null) {
-                camel.getRouteController().stopRoute("vendor-test.bad");
-                camel.removeRoute("vendor-test.bad");
-            }
+            unwatch(reload, file, "vendor-test.bad");
         }
     }
 
@@ -219,8 +198,34 @@ class VendorTemplatesTest extends HttpSourceTest {
         return reload;
     }
 
-    private void unwatch(RouteFilesReload reload) throws Exception {
+    /** Stops the watcher, then removes the test's file and the route it made, whatever the test got to. */
+    private void unwatch(RouteFilesReload reload, Path file, String routeId) throws Exception {
         camel.removeService(reload);
         reload.stop(); // removeService does not stop it: the folder watcher ends here
+        Files.deleteIfExists(file);
+        if (camel.getRoute(routeId) != null) {
+            camel.getRouteController().stopRoute(routeId);
+            camel.removeRoute(routeId);
+        }
+    }
+
+    /** A source file with one templatedRoute of open-meteo-source: its own schedule, then the given parameters. */
+    private static void writeOpenMeteoSource(Path file, String routeId, String parameters) throws Exception {
+        Files.writeString(
+                file,
+                """
+                - templatedRoute:
+                    routeTemplateRef: open-meteo-source
+                    routeId: %1$s
+                    prefixId: "%1$s."
+                    parameters:
+                      - {name: schedule, value: "timer:%1$s?period=86400000&delay=86400000"}
+                """
+                                .formatted(routeId)
+                        + parameters
+                                .lines()
+                                .filter(line -> !line.isBlank())
+                                .map(line -> "      " + line.strip() + "\n")
+                                .collect(java.util.stream.Collectors.joining()));
     }
 }
