@@ -5,6 +5,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -30,6 +31,11 @@ public class ApiCursors {
      * moves backwards (an older window loaded again leaves it where it is).
      */
     public void advance(Envelope envelope) {
+        advance(jdbc, envelope);
+    }
+
+    /** {@link #advance(Envelope)} on the given connection's transaction (a load in the staging's own one). */
+    public void advance(JdbcOperations on, Envelope envelope) {
         if (envelope == null || !(envelope.metadata().get(METADATA_KEY) instanceof Map<?, ?> cursor)) {
             return;
         }
@@ -38,6 +44,7 @@ public class ApiCursors {
             return;
         }
         advance(
+                on,
                 String.valueOf(cursor.get("sourceId")),
                 cursor.get("deviceId") == null ? "" : String.valueOf(cursor.get("deviceId")),
                 Instant.parse(String.valueOf(lastTs)));
@@ -45,7 +52,11 @@ public class ApiCursors {
 
     /** Moves a cursor forward to {@code lastTs}, never backwards. */
     public void advance(String sourceId, String deviceId, Instant lastTs) {
-        jdbc.update(
+        advance(jdbc, sourceId, deviceId, lastTs);
+    }
+
+    private static void advance(JdbcOperations on, String sourceId, String deviceId, Instant lastTs) {
+        on.update(
                 """
                 INSERT INTO api_fetch_cursor (source_id, device_id, last_ts, updated_at) VALUES (?, ?, ?, clock_timestamp())
                 ON CONFLICT (source_id, device_id) DO UPDATE

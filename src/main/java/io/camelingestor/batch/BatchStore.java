@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -220,6 +221,22 @@ public class BatchStore {
             long rowsLoaded,
             StageRun stage,
             Instant loadStarted) {
+        finished(complete(jdbc, batchId, dataset, status, staged, rowsLoaded, stage, loadStarted));
+    }
+
+    /**
+     * {@link #complete} on the given connection's transaction (a load in the staging's own transaction, see
+     * {@code OpenStaging}), without announcing the end: the caller does, with {@link #finished}, once committed.
+     */
+    public BatchFinished complete(
+            JdbcOperations on,
+            UUID batchId,
+            String dataset,
+            BatchStatus status,
+            StageResult staged,
+            long rowsLoaded,
+            StageRun stage,
+            Instant loadStarted) {
         List<Map<String, Object>> checks = new ArrayList<>();
         staged.checks().forEach((key, tally) -> {
             Map<String, Object> check = new java.util.LinkedHashMap<>();
@@ -231,7 +248,7 @@ public class BatchStore {
         });
         List<Map<String, Object>> executions = stageExecution(stage);
         executions.add(execution("load", loadStarted, null, staged.rowsValid(), rowsLoaded));
-        BatchFinished ended = jdbc.queryForObject(
+        return on.queryForObject(
                 """
                 WITH batch AS (
                     UPDATE ingest_batch SET status = ?, rows_total = ?, rows_valid = ?, rows_invalid = ?, rows_loaded = ?,
@@ -266,7 +283,6 @@ public class BatchStore {
                 dataset,
                 staged.rowsTotal(),
                 toJson(checks));
-        finished(ended);
     }
 
     /** The {@code dead_letter} row of an input that could not be loaded. */
@@ -359,7 +375,7 @@ public class BatchStore {
      * Publishes {@link BatchFinished} for a batch that has just ended, once the transaction that ended it
      * commits (at once outside a transaction). A listener's failure never fails the batch.
      */
-    private void finished(BatchFinished event) {
+    public void finished(BatchFinished event) {
         UUID batchId = event.batchId();
         Runnable publish = () -> {
             try {

@@ -25,11 +25,14 @@ public final class ExchangeProperties {
      */
     public static final String STAGE_RUN = "stageRun";
 
-    /** {@code ingest.load.ConcurrentLoad}: set by the stager, taken (removed) by the loader or on abandon. */
-    public static final String CONCURRENT_LOAD = "concurrentLoad";
+    /** {@code ingest.load.PendingLoad}: set by the stager, taken (removed) by the loader or on abandon. */
+    public static final String PENDING_LOAD = "pendingLoad";
 
-    /** Boolean: set by the stager once it has hooked the abandon of the concurrent load to the exchange's end. */
-    public static final String CONCURRENT_LOAD_ABANDON_HOOKED = "concurrentLoadAbandonHooked";
+    /** Boolean: set by the stager once it has hooked the abandon of the pending load to the exchange's end. */
+    public static final String PENDING_LOAD_ABANDON_HOOKED = "pendingLoadAbandonHooked";
+
+    /** Boolean: set by the stager when it first stages the batch; a redelivery replaces what it staged. */
+    public static final String STAGED_BEFORE = "stagedBefore";
 
     /** {@link java.util.UUID}: set by the batch ledger when the batch starts; read by stage, load, dead letters, logs. */
     public static final String BATCH_ID = "batchId";

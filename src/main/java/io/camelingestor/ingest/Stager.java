@@ -12,8 +12,10 @@ import io.camelingestor.core.StageResult;
 import io.camelingestor.dataset.Dataset;
 import io.camelingestor.ingest.load.BatchLoader;
 import io.camelingestor.ingest.load.ConcurrentLoad;
+import io.camelingestor.ingest.load.PendingLoad;
 import io.camelingestor.ingest.read.RecordReaders;
 import io.camelingestor.ingest.read.RecordStream;
+import io.camelingestor.ingest.stage.OpenStaging;
 import io.camelingestor.ingest.stage.StagingWriter;
 import io.camelingestor.ingest.transform.RecordTransformer;
 import io.camelingestor.ingest.transform.StagedRow;
@@ -39,7 +41,8 @@ import org.springframework.stereotype.Component;
 /**
  * Steps 3 to 5 of the pipeline for one input: reads its records (streaming), transforms and validates each,
  * and stages them all, valid or not, in chunks; each committed chunk is handed to the batch's load, which
- * inserts it in its own, still open, transaction while the next chunk is read ({@link ConcurrentLoad}). The
+ * inserts it in its own, still open, transaction while the next chunk is read ({@link ConcurrentLoad}). An
+ * input of one chunk is not committed here: {@code direct:load} loads it in the same transaction. The
  * input is opened again on every attempt, so a redelivery after a database failure starts from the first row,
  * replaces what the failed attempt staged, and loads in a new transaction.
  */
@@ -95,25 +98,28 @@ public class Stager {
                     Map.of("fileName", envelope.metadata().get("fileName"), "dataset", dataset.name()));
         }
         InputCoercer coercer = coercerFor(envelope, dataset);
-        abandonLoad(exchange); // of an attempt that failed before this redelivery
-        ConcurrentLoad load = loader.begin(envelope, dataset, batchId);
-        exchange.setProperty(ExchangeProperties.CONCURRENT_LOAD, load);
-        if (exchange.getProperty(ExchangeProperties.CONCURRENT_LOAD_ABANDON_HOOKED) == null) {
-            // whatever ends the exchange before direct:load (the quality gate, a dead letter) rolls the load back
-            exchange.setProperty(ExchangeProperties.CONCURRENT_LOAD_ABANDON_HOOKED, true);
+        PendingLoad.abandon(exchange); // of an attempt that failed before this redelivery
+        if (exchange.getProperty(ExchangeProperties.PENDING_LOAD_ABANDON_HOOKED) == null) {
+            // whatever ends the exchange before direct:load (the quality gate, a dead letter) abandons the load
+            exchange.setProperty(ExchangeProperties.PENDING_LOAD_ABANDON_HOOKED, true);
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
                 public void onDone(Exchange done) {
-                    abandonLoad(done);
+                    PendingLoad.abandon(done);
                 }
             });
         }
+        // a redelivery replaces what the failed attempt staged; a new batch has nothing staged to delete
+        boolean stagedBefore = exchange.getProperty(ExchangeProperties.STAGED_BEFORE) != null;
+        exchange.setProperty(ExchangeProperties.STAGED_BEFORE, true);
+        LoadAsStaged loads = new LoadAsStaged(exchange, envelope, dataset, batchId);
         StageResult result;
         try (RecordStream records = readers.open(envelope, dataset)) {
             RecordTransformer transformer =
                     new RecordTransformer(dataset, records.header(), envelope.deviceId(), coercer.coercer());
             Tally tally = new Tally(new Progress(envelope, progressEvery));
-            writer.write(batchId, dataset.mapping().stagingTable(), tally.rows(records, transformer), load::rowsStaged);
+            writer.write(
+                    batchId, dataset.mapping().stagingTable(), stagedBefore, tally.rows(records, transformer), loads);
             tally.progress.finished(tally.total);
             Map<String, Object> detected = new LinkedHashMap<>(records.detected());
             detected.put("decimalMark", coercer.describe());
@@ -122,10 +128,10 @@ public class Stager {
             detected.put("columns", dataset.loadColumns());
             result = tally.result(detected);
         } catch (IOException | RuntimeException e) {
-            abandonLoad(exchange);
+            PendingLoad.abandon(exchange);
             throw e;
         } catch (SQLException e) {
-            abandonLoad(exchange);
+            PendingLoad.abandon(exchange);
             throw new UncategorizedSQLException("staging " + envelope.inputId(), null, e);
         }
         // its pipeline_execution row is written with the batch's end, in the same statement (issue 15)
@@ -135,9 +141,39 @@ public class Stager {
         exchange.setProperty(ExchangeProperties.STAGE_RESULT, result);
     }
 
-    private static void abandonLoad(Exchange exchange) {
-        if (exchange.removeProperty(ExchangeProperties.CONCURRENT_LOAD) instanceof ConcurrentLoad load) {
-            load.abort();
+    /**
+     * Begins the batch's load as its chunks are staged: a {@link ConcurrentLoad} beside the staging once the first
+     * chunk is committed and more rows follow, or, for an input of one chunk, a load in the staging's own
+     * transaction (one commit and no second thread for a small file).
+     */
+    private final class LoadAsStaged implements StagingWriter.Chunks {
+        private final Exchange exchange;
+        private final Envelope envelope;
+        private final Dataset dataset;
+        private final UUID batchId;
+        private ConcurrentLoad concurrent;
+
+        LoadAsStaged(Exchange exchange, Envelope envelope, Dataset dataset, UUID batchId) {
+            this.exchange = exchange;
+            this.envelope = envelope;
+            this.dataset = dataset;
+            this.batchId = batchId;
+        }
+
+        @Override
+        public void committed(long upToRow) {
+            if (concurrent == null) {
+                concurrent = loader.begin(envelope, dataset, batchId);
+                exchange.setProperty(ExchangeProperties.PENDING_LOAD, concurrent);
+            }
+            concurrent.rowsStaged(upToRow);
+        }
+
+        @Override
+        public boolean takeOver(OpenStaging staging) {
+            exchange.setProperty(
+                    ExchangeProperties.PENDING_LOAD, loader.inStagingTransaction(staging, envelope, dataset, batchId));
+            return true;
         }
     }
 

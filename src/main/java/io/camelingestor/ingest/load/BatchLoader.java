@@ -1,6 +1,7 @@
 package io.camelingestor.ingest.load;
 
 import io.camelingestor.batch.ApiCursors;
+import io.camelingestor.batch.BatchFinished;
 import io.camelingestor.batch.BatchStatus;
 import io.camelingestor.batch.BatchStore;
 import io.camelingestor.core.Envelope;
@@ -12,6 +13,7 @@ import io.camelingestor.dataset.Mapping;
 import io.camelingestor.dataset.Mapping.Strategy;
 import io.camelingestor.dataset.SqlIdentifiers;
 import io.camelingestor.dataset.TargetTable;
+import io.camelingestor.ingest.stage.OpenStaging;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,9 +27,11 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.UncategorizedSQLException;
+import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -80,6 +84,80 @@ public class BatchLoader {
         return load;
     }
 
+    /**
+     * Loads an input of one chunk in its staging's own transaction, on the calling thread, when
+     * {@code direct:load} finishes it: one commit for staging, load and the batch's end. An abort commits the
+     * staged rows alone, as a rejected larger input keeps its committed chunks.
+     */
+    public PendingLoad inStagingTransaction(OpenStaging staging, Envelope envelope, Dataset dataset, UUID batchId) {
+        return new PendingLoad() {
+            @Override
+            public UUID batchId() {
+                return batchId;
+            }
+
+            @Override
+            public long finish(BatchStatus status, StageResult staged, Instant started, BatchStore.StageRun stage) {
+                JdbcTemplate on = new JdbcTemplate(new SingleConnectionDataSource(staging.connection(), true));
+                on.setExceptionTranslator(jdbc.getExceptionTranslator());
+                long rows;
+                BatchFinished ended;
+                try {
+                    // as in the concurrent load: never a scan of every batch ever staged (SET LOCAL ends with the
+                    // transaction, or with the savepoint on a failure); both in one round trip
+                    on.execute("SAVEPOINT load; SET LOCAL enable_seqscan = off");
+                } catch (RuntimeException e) {
+                    staging.close();
+                    throw e;
+                }
+                try {
+                    rows = insert(on, Statements.of(dataset), batchId, 0, staging.lastRow());
+                    ended = batches.complete(on, batchId, dataset.name(), status, staged, rows, stage, started);
+                    cursors.advance(on, envelope);
+                } catch (RuntimeException e) {
+                    keepStaged(on, staging, e);
+                    throw e;
+                }
+                commit(staging);
+                batches.finished(ended);
+                log.debug("{} {}: {} rows loaded", envelope.dataset(), envelope.inputId(), rows);
+                return rows;
+            }
+
+            @Override
+            public void abort() {
+                try {
+                    commit(staging);
+                } catch (RuntimeException e) {
+                    log.warn(
+                            "{} {}: its staged rows could not be committed: {}",
+                            envelope.dataset(),
+                            envelope.inputId(),
+                            e.getMessage());
+                }
+            }
+        };
+    }
+
+    /** The load failed: its statements are undone, the staged rows committed (for the report, a redelivery). */
+    private static void keepStaged(JdbcTemplate on, OpenStaging staging, RuntimeException failure) {
+        try {
+            on.execute("ROLLBACK TO SAVEPOINT load");
+            staging.commit();
+        } catch (RuntimeException | SQLException lost) {
+            staging.close(); // the staged rows are gone with the transaction: a redelivered load says so
+            failure.addSuppressed(lost);
+        }
+    }
+
+    private static void commit(OpenStaging staging) {
+        try {
+            staging.commit();
+        } catch (SQLException e) {
+            throw new UncategorizedSQLException("commit of the load in the staging's transaction", null, e);
+        }
+    }
+
     /** The loading thread: one transaction, one insert per chunk, until told to finish or abort. */
     private void run(ConcurrentLoad load, Envelope envelope, Dataset dataset) {
         UUID batchId = load.batchId();
@@ -103,7 +181,7 @@ public class BatchLoader {
                     if (command instanceof ConcurrentLoad.Rows r) {
                         if (failure == null && r.upTo() > from) {
                             try {
-                                loaded += insert(statements, batchId, status, from, r.upTo());
+                                loaded += insert(jdbc, statements, batchId, from, r.upTo());
                             } catch (RuntimeException e) {
                                 failure = e; // the transaction is lost: staging goes on, reported at the end
                             }
@@ -140,7 +218,7 @@ public class BatchLoader {
         UUID batchId = exchange.getProperty(ExchangeProperties.BATCH_ID, UUID.class);
         StageResult staged = exchange.getProperty(ExchangeProperties.STAGE_RESULT, StageResult.class);
         BatchStore.StageRun stage = exchange.getProperty(ExchangeProperties.STAGE_RUN, BatchStore.StageRun.class);
-        ConcurrentLoad running = exchange.removeProperty(ExchangeProperties.CONCURRENT_LOAD) instanceof ConcurrentLoad c
+        PendingLoad running = exchange.removeProperty(ExchangeProperties.PENDING_LOAD) instanceof PendingLoad c
                         && c.batchId().equals(batchId)
                 ? c
                 : null;
@@ -150,7 +228,8 @@ public class BatchLoader {
             long loaded = running != null
                     ? running.finish(status, staged, started, stage)
                     : tx.execute(s -> {
-                        long rows = insert(Statements.of(dataset), batchId, s, 0, Long.MAX_VALUE);
+                        requireStaged(dataset, batchId, staged);
+                        long rows = insert(jdbc, Statements.of(dataset), batchId, 0, Long.MAX_VALUE);
                         complete(envelope, dataset, batchId, status, staged, stage, started, rows);
                         return rows;
                     });
@@ -169,6 +248,23 @@ public class BatchLoader {
                             + dataset.mapping().conflict().strategy().name().toLowerCase() + "): " + detail(e),
                     Map.of("table", dataset.target().name(), "conflict", detail(e)),
                     e);
+        }
+    }
+
+    /**
+     * A load from staging alone (a redelivery after a failed load) first checks that every valid row is still
+     * staged: a load that failed with its connection lost the rows staged in the same transaction, and the batch
+     * must then fail rather than end LOADED with rows missing.
+     */
+    private void requireStaged(Dataset dataset, UUID batchId, StageResult staged) {
+        Long rows = jdbc.queryForObject(
+                "SELECT count(*) FROM " + SqlIdentifiers.quote(dataset.mapping().stagingTable())
+                        + " WHERE batch_id = ? AND valid",
+                Long.class,
+                batchId);
+        if (rows == null || rows < staged.rowsValid()) {
+            throw new IllegalStateException("batch " + batchId + ": " + rows + " of its " + staged.rowsValid()
+                    + " valid rows are staged (the rest went with a failed transaction); ingest the input again");
         }
     }
 
@@ -195,22 +291,23 @@ public class BatchLoader {
      * savepoint, keeping the last row of each key. A key repeated in a later chunk simply updates the row again,
      * so the last row of the input wins either way.
      */
-    private long insert(Statements statements, UUID batchId, TransactionStatus status, long from, long to) {
+    private static long insert(JdbcOperations on, Statements statements, UUID batchId, long from, long to) {
         if (statements.dedupe() == null) {
-            return jdbc.update(statements.plain(), batchId, batchId, from, to);
+            return on.update(statements.plain(), batchId, batchId, from, to);
         }
-        Object savepoint = status.createSavepoint();
+        // a savepoint in SQL: the same on the load thread's Spring transaction and on a staging's own connection
+        on.execute("SAVEPOINT insert_plain");
         try {
-            long rows = jdbc.update(statements.plain(), batchId, batchId, from, to);
-            status.releaseSavepoint(savepoint);
+            long rows = on.update(statements.plain(), batchId, batchId, from, to);
+            on.execute("RELEASE SAVEPOINT insert_plain");
             return rows;
         } catch (DataAccessException e) {
             if (!(e.getMostSpecificCause() instanceof SQLException sql)
                     || !CARDINALITY_VIOLATION.equals(sql.getSQLState())) {
                 throw e;
             }
-            status.rollbackToSavepoint(savepoint);
-            return jdbc.update(statements.dedupe(), batchId, batchId, from, to);
+            on.execute("ROLLBACK TO SAVEPOINT insert_plain");
+            return on.update(statements.dedupe(), batchId, batchId, from, to);
         }
     }
 

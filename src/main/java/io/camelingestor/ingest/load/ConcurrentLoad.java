@@ -2,7 +2,6 @@ package io.camelingestor.ingest.load;
 
 import io.camelingestor.batch.BatchStatus;
 import io.camelingestor.batch.BatchStore;
-import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.StageResult;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,9 +20,10 @@ import java.util.concurrent.TimeoutException;
  * Nothing is visible before {@link #finish}: the
  * quality gate can still reject the input, which {@link #abort() rolls back} every insert.
  *
- * <p>Kept as the exchange property {@value ExchangeProperties#CONCURRENT_LOAD} between {@code direct:stage} and {@code direct:load}.
+ * <p>Begun by the stager once an input's first chunk is committed and more rows follow (an input of one chunk
+ * is loaded in its staging's transaction instead).
  */
-public final class ConcurrentLoad {
+public final class ConcurrentLoad implements PendingLoad {
 
     /** What the loading thread is asked to do next. */
     sealed interface Command permits Rows, Finish, Abort {}
@@ -50,6 +50,7 @@ public final class ConcurrentLoad {
         this.batchId = batchId;
     }
 
+    @Override
     public UUID batchId() {
         return batchId;
     }
@@ -59,13 +60,7 @@ public final class ConcurrentLoad {
         commands.add(new Rows(upToRow));
     }
 
-    /**
-     * Completes the batch with the given status in the load's transaction and commits.
-     *
-     * @return the rows written to the dataset's table
-     * @throws RuntimeException what the load failed with (a {@code DuplicateKeyException} for a conflict
-     *     under {@code strategy: fail}, or a completed batch with the same content), after its rollback
-     */
+    @Override
     public long finish(BatchStatus status, StageResult staged, Instant started, BatchStore.StageRun stage) {
         commands.add(new Finish(status, staged, started, stage));
         try {
@@ -82,6 +77,7 @@ public final class ConcurrentLoad {
     }
 
     /** Rolls the load back (idempotent; a no-op once it finished). Waits a little for the rollback. */
+    @Override
     public void abort() {
         if (ended) {
             return;

@@ -7,6 +7,7 @@ import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.InputRejectedException;
 import io.camelingestor.core.Secrets;
 import io.camelingestor.core.StageResult;
+import io.camelingestor.ingest.load.PendingLoad;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -100,6 +101,8 @@ public class DeadLetters {
             // an API window that failed in the pipeline: its records are kept for a replay
             payloadRef = kept.keep(envelope, batchId).map(Object::toString).orElse(null);
         }
+        // the load that will not run ends first, so that the batch's staged rows are there once it is seen ended
+        PendingLoad.abandon(exchange);
         // the batch's end and its dead letter in one statement (issue 15)
         batches.fail(
                 batchId,

@@ -17,7 +17,10 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
@@ -47,30 +50,75 @@ public class StagingWriter {
     private static final Logger log = LoggerFactory.getLogger(StagingWriter.class);
     private static final int FLUSH_CHARS = 1 << 20;
 
+    private static final long SUMMARIZE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final DataSource dataSource;
     private final JsonFactory jsonFactory = new JsonFactory();
+    /** Per staging table, when an input staged with its load last summarised it ({@link #summarizeWhenDue}). */
+    private final Map<String, Long> lastSummarized = new ConcurrentHashMap<>();
 
     public StagingWriter(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
+    /** Told what became of the staged rows, chunk by chunk. */
+    public interface Chunks {
+
+        /** Rows up to this row number are committed. */
+        void committed(long upToRow);
+
+        /**
+         * The whole input fitted in its first chunk, copied and not committed yet: returns true to take over its
+         * transaction (the load then runs in it, one commit for the input), false to have it committed now.
+         */
+        boolean takeOver(OpenStaging staging);
+    }
+
     /**
-     * Stages the rows on a connection of its own, committing every {@value #CHUNK_ROWS} rows.
+     * Stages the rows on a connection of its own, committing every {@value #CHUNK_ROWS} rows; every chunk is
+     * committed (nothing is handed over).
      *
      * @param staged told, after each commit, the highest row number staged so far
      * @return how many rows were written
      */
     public long write(UUID batchId, String stagingTable, Iterator<StagedRow> rows, LongConsumer staged)
             throws SQLException, IOException {
+        return write(batchId, stagingTable, true, rows, new Chunks() {
+            @Override
+            public void committed(long upToRow) {
+                staged.accept(upToRow);
+            }
+
+            @Override
+            public boolean takeOver(OpenStaging staging) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * Stages the rows on a connection of its own, committing every {@value #CHUNK_ROWS} rows; an input that fits
+     * in one chunk may instead be left uncommitted to whoever {@link Chunks#takeOver takes it over}.
+     *
+     * @param replaceEarlier whether an earlier attempt at this batch may have staged rows (a redelivery), which
+     *     are deleted first; a new batch has none, and the delete would cost a statement per input
+     * @return how many rows were written
+     */
+    public long write(
+            UUID batchId, String stagingTable, boolean replaceEarlier, Iterator<StagedRow> rows, Chunks chunks)
+            throws SQLException, IOException {
         String table = SqlIdentifiers.quote(stagingTable);
-        try (Connection connection = dataSource.getConnection()) {
+        Connection connection = dataSource.getConnection();
+        boolean handedOver = false;
+        try {
             connection.setAutoCommit(false);
             try {
-                // rows an earlier attempt at this batch staged go in the first chunk's transaction (no commit of
-                // their own: a new batch has none)
-                try (var delete = connection.prepareStatement("DELETE FROM " + table + " WHERE batch_id = ?")) {
-                    delete.setObject(1, batchId);
-                    delete.executeUpdate();
+                if (replaceEarlier) {
+                    // in the first chunk's transaction: no commit of its own
+                    try (var delete = connection.prepareStatement("DELETE FROM " + table + " WHERE batch_id = ?")) {
+                        delete.setObject(1, batchId);
+                        delete.executeUpdate();
+                    }
                 }
                 String brin = brinIndex(connection, stagingTable);
                 String batch = batchId.toString();
@@ -78,22 +126,53 @@ public class StagingWriter {
                 StringWriter errors = new StringWriter(256);
                 long written = 0;
                 if (!rows.hasNext()) {
-                    connection.commit(); // no chunk: the delete commits alone
+                    connection.commit(); // no chunk: the delete, if any, commits alone
                 }
                 while (rows.hasNext()) {
                     Chunk chunk = copyChunk(connection, table, batch, rows, buffer, errors);
+                    if (written == 0 && !rows.hasNext()) {
+                        OpenStaging open = new OpenStaging(this, connection, stagingTable, brin, chunk.lastRow());
+                        if (chunks.takeOver(open)) {
+                            handedOver = true;
+                            return chunk.rows();
+                        }
+                    }
                     connection.commit();
                     if (brin != null && !summarize(connection, stagingTable, brin)) {
                         brin = null;
                     }
                     written += chunk.rows();
-                    staged.accept(chunk.lastRow());
+                    chunks.committed(chunk.lastRow());
                 }
                 return written;
             } catch (SQLException | IOException | RuntimeException e) {
                 connection.rollback();
                 throw e;
             }
+        } finally {
+            if (!handedOver) {
+                connection.close();
+            }
+        }
+    }
+
+    /**
+     * Summarises a staging table's new block ranges after an input staged in one transaction with its load, at
+     * most once per {@link #SUMMARIZE_EVERY_NANOS} per table: every input of a few rows would otherwise pay a
+     * statement and a commit for it, while the ranges they fill are read whole by the next loads only until then.
+     */
+    void summarizeWhenDue(Connection connection, String stagingTable, String brin) throws SQLException {
+        if (brin == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        Long last = lastSummarized.get(stagingTable);
+        // whoever swaps the time in summarises: two workers ending together do not both do it
+        boolean due = last == null
+                ? lastSummarized.putIfAbsent(stagingTable, now) == null
+                : now - last >= SUMMARIZE_EVERY_NANOS && lastSummarized.replace(stagingTable, last, now);
+        if (due) {
+            summarize(connection, stagingTable, brin);
         }
     }
 
@@ -161,7 +240,7 @@ public class StagingWriter {
         return found;
     }
 
-    private final java.util.Map<String, String> brinIndexes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> brinIndexes = new ConcurrentHashMap<>();
 
     private static String lookUpBrinIndex(Connection connection, String stagingTable) throws SQLException {
         try (var query = connection.prepareStatement(

@@ -153,7 +153,12 @@ public class StableFileReadLock extends MarkerFileExclusiveReadLockStrategy {
         try {
             super.releaseExclusiveReadLockOnCommit(operations, file, exchange);
         } finally {
-            unclaim(file);
+            String path = file.getAbsoluteFilePath();
+            if (claims instanceof FileClaims shared && !new File(path).exists() && held.remove(path)) {
+                shared.removeSoon(path); // the file has moved on: its claim goes with the next few ones'
+            } else {
+                unclaim(file);
+            }
         }
     }
 

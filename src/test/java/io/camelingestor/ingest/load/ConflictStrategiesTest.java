@@ -11,6 +11,9 @@ import io.camelingestor.core.StageResult;
 import io.camelingestor.dataset.Dataset;
 import io.camelingestor.dataset.MappingLoader;
 import io.camelingestor.dataset.TableCatalog;
+import io.camelingestor.ingest.stage.OpenStaging;
+import io.camelingestor.ingest.stage.StagingWriter;
+import io.camelingestor.ingest.transform.StagedRow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,6 +43,9 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
 
     @Autowired
     CamelContext camel;
+
+    @Autowired
+    StagingWriter writer;
 
     @TempDir
     Path mappings;
@@ -94,8 +100,10 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
     @Test
     void updateOfAnInputWithoutRepeatedKeysLoadsEveryRow() throws Exception {
         jdbc.update("DELETE FROM staging_strategy WHERE row_number = 2");
+        Exchange exchange = prepare("update", "strategy_target", "[v, note]");
+        exchange.setProperty(ExchangeProperties.STAGE_RESULT, new StageResult(2, 2, 0, List.of(), Map.of(), Map.of()));
 
-        Exchange exchange = load("update", "strategy_target", "[v, note]");
+        loader.load(exchange);
 
         assertThat(rows("strategy_target"))
                 .containsExactly(
@@ -170,7 +178,7 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
         // rows 2 and 3 share a key and arrive in two chunks: the second chunk updates what the first inserted
         Exchange exchange = prepare("update", "strategy_target", "[v, note]");
         ConcurrentLoad load = beginLoad(exchange);
-        exchange.setProperty(ExchangeProperties.CONCURRENT_LOAD, load);
+        exchange.setProperty(ExchangeProperties.PENDING_LOAD, load);
         load.rowsStaged(2);
         load.rowsStaged(4);
 
@@ -201,7 +209,7 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
     void aConflictInALaterChunkUnderFailRejectsTheWholeInput() throws Exception {
         Exchange exchange = prepare("fail", "strategy_target", "[]");
         ConcurrentLoad load = beginLoad(exchange);
-        exchange.setProperty(ExchangeProperties.CONCURRENT_LOAD, load);
+        exchange.setProperty(ExchangeProperties.PENDING_LOAD, load);
         jdbc.update("DELETE FROM strategy_target");
         jdbc.update("INSERT INTO strategy_target VALUES ('d1', '2025-01-01T01:00:00Z', 9.0, 'existing', NULL)");
         load.rowsStaged(2); // row 2 is new and inserted...
@@ -212,6 +220,107 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
                 .hasMessageContaining("(device_id, ts)=(d1, 2025-01-01 00:00:00+00) already exists");
         // the first chunk's insert went with the rest
         assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T01:00:00Z|9.0|existing|null");
+    }
+
+    @Test
+    void anInputOfOneChunkIsStagedAndLoadedInOneTransaction() throws Exception {
+        Exchange exchange = prepare("update", "strategy_target", "[v, note]");
+        PendingLoad load = stageInOneTransaction(
+                exchange, row(2, "2025-01-01T00:00:00Z", 5.0, "first"), row(3, "2025-01-01T01:00:00Z", 3.0, "new"));
+        // nothing of it is committed before the load: another connection sees no staged row yet
+        assertThat(stagedRows()).isZero();
+        exchange.setProperty(ExchangeProperties.PENDING_LOAD, load);
+        exchange.setProperty(ExchangeProperties.STAGE_RESULT, new StageResult(2, 2, 0, List.of(), Map.of(), Map.of()));
+
+        loader.load(exchange);
+
+        assertThat(rows("strategy_target"))
+                .containsExactly(
+                        "d1|2025-01-01T00:00:00Z|5.0|first|" + batchId, "d1|2025-01-01T01:00:00Z|3.0|new|" + batchId);
+        assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
+                .isEqualTo("LOADED");
+        assertThat(stagedRows()).isEqualTo(2);
+    }
+
+    @Test
+    void aConflictUnderFailInTheStagingTransactionRejectsTheInputAndKeepsItsStagedRows() throws Exception {
+        Exchange exchange = prepare("fail", "strategy_target", "[]");
+        exchange.setProperty(
+                ExchangeProperties.PENDING_LOAD,
+                stageInOneTransaction(
+                        exchange,
+                        row(2, "2025-01-01T01:00:00Z", 3.0, "new"),
+                        row(3, "2025-01-01T00:00:00Z", 5.0, "exists")));
+        exchange.setProperty(ExchangeProperties.STAGE_RESULT, new StageResult(2, 2, 0, List.of(), Map.of(), Map.of()));
+
+        assertThatThrownBy(() -> loader.load(exchange))
+                .isInstanceOf(InputRejectedException.class)
+                .hasMessageContaining("(device_id, ts)=(d1, 2025-01-01 00:00:00+00) already exists");
+        // the new row's insert went with the rest; the staged rows stay for the report
+        assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null");
+        assertThat(stagedRows()).isEqualTo(2);
+        assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
+                .isEqualTo("RUNNING");
+    }
+
+    @Test
+    void anAbortedLoadInTheStagingTransactionKeepsTheStagedRowsAndLoadsNothing() throws Exception {
+        Exchange exchange = prepare("update", "strategy_target", "[v, note]");
+        PendingLoad load = stageInOneTransaction(exchange, row(2, "2025-01-01T01:00:00Z", 3.0, "new"));
+
+        load.abort(); // what the quality gate's rejection and the dead letter do
+
+        assertThat(stagedRows()).isEqualTo(1);
+        assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null");
+        assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
+                .isEqualTo("RUNNING");
+    }
+
+    @Test
+    void aLoadFromStagingAloneRefusesWhenValidRowsAreMissing() throws Exception {
+        // a load that failed with its connection lost the rows staged in its transaction: a redelivered load,
+        // from staging alone, must not end the batch LOADED without them
+        Exchange exchange = prepare("update", "strategy_target", "[v, note]");
+        exchange.setProperty(ExchangeProperties.STAGE_RESULT, new StageResult(4, 4, 0, List.of(), Map.of(), Map.of()));
+
+        assertThatThrownBy(() -> loader.load(exchange))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("3 of its 4 valid rows are staged");
+        assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null");
+        assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
+                .isEqualTo("RUNNING");
+    }
+
+    /** Stages the rows as the stager stages an input of one chunk: left open for the load to take over. */
+    private PendingLoad stageInOneTransaction(Exchange exchange, StagedRow... rows) throws Exception {
+        jdbc.update("DELETE FROM staging_strategy WHERE batch_id = ?", batchId);
+        PendingLoad[] taken = new PendingLoad[1];
+        writer.write(batchId, "staging_strategy", false, List.of(rows).iterator(), new StagingWriter.Chunks() {
+            @Override
+            public void committed(long upToRow) {
+                throw new AssertionError("an input of one chunk is not committed by the writer");
+            }
+
+            @Override
+            public boolean takeOver(OpenStaging staging) {
+                taken[0] = loader.inStagingTransaction(
+                        staging,
+                        exchange.getProperty(ExchangeProperties.ENVELOPE, Envelope.class),
+                        exchange.getProperty(ExchangeProperties.DATASET, Dataset.class),
+                        batchId);
+                return true;
+            }
+        });
+        assertThat(taken[0]).as("taken over").isNotNull();
+        return taken[0];
+    }
+
+    private static StagedRow row(long number, String ts, double v, String note) {
+        return new StagedRow(number, new String[0], new Object[] {"d1", Instant.parse(ts), v, note}, List.of());
+    }
+
+    private long stagedRows() {
+        return jdbc.queryForObject("SELECT count(*) FROM staging_strategy WHERE batch_id = ?", Long.class, batchId);
     }
 
     /** A load running beside staging, as the stager starts it. */
