@@ -11,6 +11,7 @@ import io.camelingestor.core.StageResult;
 import io.camelingestor.dataset.Dataset;
 import io.camelingestor.dataset.MappingLoader;
 import io.camelingestor.dataset.TableCatalog;
+import io.camelingestor.ingest.reject.DeadLetters;
 import io.camelingestor.ingest.stage.OpenStaging;
 import io.camelingestor.ingest.stage.StagingWriter;
 import io.camelingestor.ingest.transform.StagedRow;
@@ -47,6 +48,9 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
     @Autowired
     StagingWriter writer;
 
+    @Autowired
+    DeadLetters deadLetters;
+
     @TempDir
     Path mappings;
 
@@ -78,7 +82,7 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
     @AfterEach
     void dropTables() {
         jdbc.execute("DROP TABLE strategy_target, strategy_append, staging_strategy");
-        for (String table : List.of("pipeline_execution", "data_quality_check")) {
+        for (String table : List.of("pipeline_execution", "data_quality_check", "dead_letter")) {
             jdbc.update("DELETE FROM " + table + " WHERE batch_id = ?", batchId);
         }
         jdbc.update("DELETE FROM ingest_batch WHERE id = ?", batchId);
@@ -274,6 +278,31 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
         assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null");
         assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
                 .isEqualTo("RUNNING");
+    }
+
+    @Test
+    void aDeadLetterCommitsTheStagedRowsOfAnInputOfOneChunkBeforeItEndsTheBatch() throws Exception {
+        // the quality gate rejected the input: its rows must be readable once its batch is seen REJECTED, not
+        // only when the exchange ends (which this test never lets happen)
+        Exchange exchange = prepare("update", "strategy_target", "[v, note]");
+        exchange.setProperty(
+                ExchangeProperties.PENDING_LOAD,
+                stageInOneTransaction(exchange, row(2, "2025-01-01T01:00:00Z", 3.0, "new")));
+        exchange.setProperty(
+                Exchange.EXCEPTION_CAUGHT,
+                new InputRejectedException("quality below threshold: 1 of 2 rows valid", Map.of()));
+
+        try {
+            deadLetters.record(exchange);
+
+            assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
+                    .isEqualTo("REJECTED");
+            assertThat(stagedRows()).isEqualTo(1);
+            assertThat(exchange.getProperty(ExchangeProperties.PENDING_LOAD)).isNull();
+            assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null");
+        } finally {
+            PendingLoad.abandon(exchange); // what the exchange's end does; its open transaction would block cleanup
+        }
     }
 
     @Test
