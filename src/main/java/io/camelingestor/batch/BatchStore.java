@@ -209,24 +209,11 @@ public class BatchStore {
             """;
 
     /**
-     * Completes a batch; runs inside the load's transaction, as its last statement: the batch's status and counts,
-     * its {@code data_quality_check} rows (one per failed rule and column, with up to 20 sample failures) and its
-     * {@code pipeline_execution} rows (the stage's when given, and the load's, ending now) in one statement.
-     */
-    public void complete(
-            UUID batchId,
-            String dataset,
-            BatchStatus status,
-            StageResult staged,
-            long rowsLoaded,
-            StageRun stage,
-            Instant loadStarted) {
-        finished(complete(jdbc, batchId, dataset, status, staged, rowsLoaded, stage, loadStarted));
-    }
-
-    /**
-     * {@link #complete} on the given connection's transaction (a load in the staging's own transaction, see
-     * {@code OpenStaging}), without announcing the end: the caller does, with {@link #finished}, once committed.
+     * Completes a batch, on the load's connection (its Spring transaction, or the staging's own for an input of
+     * one chunk), as the transaction's last statement: the batch's status and counts, its
+     * {@code data_quality_check} rows (one per failed rule and column, with up to 20 sample failures) and its
+     * {@code pipeline_execution} rows (the stage's when given, and the load's, ending now) in one statement. The
+     * end is not announced here: the caller passes it to {@link #finished} (after the commit).
      */
     public BatchFinished complete(
             JdbcOperations on,

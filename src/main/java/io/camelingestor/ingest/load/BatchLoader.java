@@ -112,15 +112,13 @@ public class BatchLoader {
                 }
                 try {
                     rows = insert(on, Statements.of(dataset), batchId, 0, staging.lastRow());
-                    ended = batches.complete(on, batchId, dataset.name(), status, staged, rows, stage, started);
-                    cursors.advance(on, envelope);
+                    ended = complete(on, envelope, dataset, batchId, status, staged, stage, started, rows);
                 } catch (RuntimeException e) {
                     keepStaged(on, staging, e);
                     throw e;
                 }
                 commit(staging);
                 batches.finished(ended);
-                log.debug("{} {}: {} rows loaded", envelope.dataset(), envelope.inputId(), rows);
                 return rows;
             }
 
@@ -191,7 +189,16 @@ public class BatchLoader {
                         if (failure != null) {
                             throw failure;
                         }
-                        complete(envelope, dataset, batchId, f.status(), f.staged(), f.stage(), f.started(), loaded);
+                        batches.finished(complete(
+                                jdbc,
+                                envelope,
+                                dataset,
+                                batchId,
+                                f.status(),
+                                f.staged(),
+                                f.stage(),
+                                f.started(),
+                                loaded));
                         return loaded;
                     } else {
                         status.setRollbackOnly();
@@ -230,7 +237,8 @@ public class BatchLoader {
                     : tx.execute(s -> {
                         requireStaged(dataset, batchId, staged);
                         long rows = insert(jdbc, Statements.of(dataset), batchId, 0, Long.MAX_VALUE);
-                        complete(envelope, dataset, batchId, status, staged, stage, started, rows);
+                        batches.finished(
+                                complete(jdbc, envelope, dataset, batchId, status, staged, stage, started, rows));
                         return rows;
                     });
             exchange.setProperty(ExchangeProperties.BATCH_STATUS, status);
@@ -268,8 +276,13 @@ public class BatchLoader {
         }
     }
 
-    /** The end of the load's transaction: the batch completed, its checks and timings recorded. */
-    private void complete(
+    /**
+     * The end of the load's transaction, on its connection: the batch completed, its checks and timings recorded,
+     * an API window's cursor moved. Returns the batch's end for {@link BatchStore#finished} to announce once
+     * committed.
+     */
+    private BatchFinished complete(
+            JdbcOperations on,
             Envelope envelope,
             Dataset dataset,
             UUID batchId,
@@ -279,9 +292,10 @@ public class BatchLoader {
             Instant started,
             long rows) {
         // one statement: the batch completed, its quality checks and its stage and load timings (issue 15)
-        batches.complete(batchId, dataset.name(), status, staged, rows, stage, started);
-        cursors.advance(envelope); // an API window's cursor moves in the transaction that loaded it
+        BatchFinished ended = batches.complete(on, batchId, dataset.name(), status, staged, rows, stage, started);
+        cursors.advance(on, envelope); // an API window's cursor moves in the transaction that loaded it
         log.debug("{} {}: {} rows loaded", envelope.dataset(), envelope.inputId(), rows);
+        return ended;
     }
 
     /**

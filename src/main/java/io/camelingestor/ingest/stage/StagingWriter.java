@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.camelingestor.core.RecordError;
 import io.camelingestor.dataset.SqlIdentifiers;
-import io.camelingestor.ingest.load.ConcurrentLoad;
 import io.camelingestor.ingest.transform.StagedRow;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongConsumer;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -34,7 +32,8 @@ import org.springframework.stereotype.Component;
  * CopyManager), in buffers of about a megabyte, so that memory does not grow with the input and the database
  * parses one buffer while the next one is being read. Every {@value #CHUNK_ROWS} rows the COPY ends and
  * commits, and the caller hears which rows are staged, so that they can be loaded while the rest is read (see
- * {@link ConcurrentLoad}). Staging rows are not the data: committing them early loads nothing, and the
+ * {@code ingest.load.ConcurrentLoad}; an input of one chunk may instead be left open for its load, see
+ * {@link OpenStaging}). Staging rows are not the data: committing them early loads nothing, and the
  * batch's earlier staging rows (from an attempt that failed) are deleted first, never doubled.
  *
  * <p>Values go as text arrays ({@code raw}: the cells as read, {@code data}: the coerced values in the load
@@ -72,28 +71,6 @@ public class StagingWriter {
          * transaction (the load then runs in it, one commit for the input), false to have it committed now.
          */
         boolean takeOver(OpenStaging staging);
-    }
-
-    /**
-     * Stages the rows on a connection of its own, committing every {@value #CHUNK_ROWS} rows; every chunk is
-     * committed (nothing is handed over).
-     *
-     * @param staged told, after each commit, the highest row number staged so far
-     * @return how many rows were written
-     */
-    public long write(UUID batchId, String stagingTable, Iterator<StagedRow> rows, LongConsumer staged)
-            throws SQLException, IOException {
-        return write(batchId, stagingTable, true, rows, new Chunks() {
-            @Override
-            public void committed(long upToRow) {
-                staged.accept(upToRow);
-            }
-
-            @Override
-            public boolean takeOver(OpenStaging staging) {
-                return false;
-            }
-        });
     }
 
     /**

@@ -142,9 +142,7 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
                 .hasMessageContaining("rows conflict with rows already in strategy_target")
                 .hasMessageContaining("(device_id, ts)=(d1, 2025-01-01 00:00:00+00) already exists");
 
-        assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null");
-        assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
-                .isEqualTo("RUNNING");
+        assertNothingLoadedAndBatchRunning();
         // the staged rows stay for the report, under a batch that never completed
         assertThat(jdbc.queryForObject("SELECT count(*) FROM staging_strategy WHERE valid", Long.class))
                 .isEqualTo(3L);
@@ -204,9 +202,7 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
 
         load.abort(); // what the quality gate's rejection does
 
-        assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null");
-        assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
-                .isEqualTo("RUNNING");
+        assertNothingLoadedAndBatchRunning();
     }
 
     @Test
@@ -261,10 +257,8 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
                 .isInstanceOf(InputRejectedException.class)
                 .hasMessageContaining("(device_id, ts)=(d1, 2025-01-01 00:00:00+00) already exists");
         // the new row's insert went with the rest; the staged rows stay for the report
-        assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null");
         assertThat(stagedRows()).isEqualTo(2);
-        assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
-                .isEqualTo("RUNNING");
+        assertNothingLoadedAndBatchRunning();
     }
 
     @Test
@@ -275,9 +269,7 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
         load.abort(); // what the quality gate's rejection and the dead letter do
 
         assertThat(stagedRows()).isEqualTo(1);
-        assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null");
-        assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
-                .isEqualTo("RUNNING");
+        assertNothingLoadedAndBatchRunning();
     }
 
     @Test
@@ -315,9 +307,7 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
         assertThatThrownBy(() -> loader.load(exchange))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("3 of its 4 valid rows are staged");
-        assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null");
-        assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
-                .isEqualTo("RUNNING");
+        assertNothingLoadedAndBatchRunning();
     }
 
     /** Stages the rows as the stager stages an input of one chunk: left open for the load to take over. */
@@ -346,6 +336,13 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
 
     private static StagedRow row(long number, String ts, double v, String note) {
         return new StagedRow(number, new String[0], new Object[] {"d1", Instant.parse(ts), v, note}, List.of());
+    }
+
+    /** Only the row that was there before, and the batch not completed (what a rollback or an abort leaves). */
+    private void assertNothingLoadedAndBatchRunning() {
+        assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null");
+        assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
+                .isEqualTo("RUNNING");
     }
 
     private long stagedRows() {

@@ -49,9 +49,10 @@ class StagingWriterTest extends IngestorIntegrationTest {
         long written = notOwner.write(
                 batchId,
                 "staging_writer_test",
+                true,
                 List.of(new StagedRow(2, new String[] {"a"}, new Object[] {1L}, List.of()))
                         .iterator(),
-                committed::add);
+                committing(committed));
 
         assertThat(written).isEqualTo(1);
         assertThat(committed).containsExactly(2L);
@@ -70,15 +71,30 @@ class StagingWriterTest extends IngestorIntegrationTest {
                 String.class);
         UUID second = UUID.randomUUID();
         UUID third = UUID.randomUUID();
-        writer.write(batchId, "staging_writer_test", oneRow(), n -> {});
+        writer.write(batchId, "staging_writer_test", true, oneRow(), committing(new ArrayList<>()));
         jdbc.execute("DROP INDEX " + index);
 
-        assertThat(writer.write(second, "staging_writer_test", oneRow(), n -> {}))
+        assertThat(writer.write(second, "staging_writer_test", true, oneRow(), committing(new ArrayList<>())))
                 .isEqualTo(1);
-        assertThat(writer.write(third, "staging_writer_test", oneRow(), n -> {}))
+        assertThat(writer.write(third, "staging_writer_test", true, oneRow(), committing(new ArrayList<>())))
                 .isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM staging_writer_test", Long.class))
                 .isEqualTo(3L);
+    }
+
+    /** Commits every chunk, as for an input of several, and notes the rows committed. */
+    private static StagingWriter.Chunks committing(List<Long> committed) {
+        return new StagingWriter.Chunks() {
+            @Override
+            public void committed(long upToRow) {
+                committed.add(upToRow);
+            }
+
+            @Override
+            public boolean takeOver(OpenStaging staging) {
+                return false;
+            }
+        };
     }
 
     private static java.util.Iterator<StagedRow> oneRow() {
@@ -119,9 +135,10 @@ class StagingWriterTest extends IngestorIntegrationTest {
         long written = writer.write(
                 batchId,
                 "staging_writer_test",
+                true,
                 List.of(new StagedRow(2, raw, data, List.of()), new StagedRow(3, raw, data, errors))
                         .iterator(),
-                committed::add);
+                committing(committed));
 
         assertThat(written).isEqualTo(2);
         assertThat(committed).containsExactly(3L);
