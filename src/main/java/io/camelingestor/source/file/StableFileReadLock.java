@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.component.file.GenericFileEndpoint;
 import org.apache.camel.component.file.GenericFileOperations;
 import org.apache.camel.component.file.strategy.MarkerFileExclusiveReadLockStrategy;
 import org.apache.camel.spi.IdempotentRepository;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * taken at the second look that finds it unchanged, {@value #SETTLE_MILLIS} ms or more after the first: on
  * Linux a write sets the inode's change time (ctime) together with its modification time, while a rename
  * moves only the change time on, so a change time later than the modification time means the content was
- * finished before the file arrived. Any other file, such as one a writer is still writing in place, is taken
+ * finished before the file arrived. Both times come from a clock that moves every few milliseconds, so a rename
+ * right after the last write often leaves them equal: the folder's file events ({@link WholeArrivals}) then
+ * tell that the file arrived whole and was not written since. Any other file, such as one a writer is still writing in place, is taken
  * once its size and modification time have stayed the same for {@code stableFor} milliseconds (like Camel's
  * {@code readLock=changed}, but without sleeping: a file not stable yet is looked at again on the next poll,
  * so files dropped together become stable together). Size as well as time is compared, so a copy that keeps
@@ -38,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Written by hand because Camel has no non-blocking variant of its changed read lock, and its idempotent
  * read lock cannot be combined with another one. Used from the file source template as
- * {@code exclusiveReadLockStrategy: "#class:io.camelingestor.source.file.StableFileReadLock(1000, #bean:fileClaims)"}.
+ * {@code exclusiveReadLockStrategy: "#class:io.camelingestor.source.file.StableFileReadLock(1000, #bean:fileClaims, #bean:wholeArrivals)"}.
  */
 public class StableFileReadLock extends MarkerFileExclusiveReadLockStrategy {
 
@@ -55,19 +58,39 @@ public class StableFileReadLock extends MarkerFileExclusiveReadLockStrategy {
 
     private final long stableForNanos;
     private final IdempotentRepository claims;
+    private final WholeArrivals arrivals;
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
     /** The files this replica claimed and has not released: Camel also "releases" a lock it never got. */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
 
     public StableFileReadLock(long stableForMillis) {
-        this(stableForMillis, null);
+        this(stableForMillis, null, null);
     }
 
-    /** @param claims the replicas' shared claims, or null for none (one replica, tests) */
+    /** Without file events (a route template from before them): renamed files are known by their times only. */
     public StableFileReadLock(long stableForMillis, IdempotentRepository claims) {
+        this(stableForMillis, claims, null);
+    }
+
+    /**
+     * @param claims the replicas' shared claims, or null for none (one replica, tests)
+     * @param arrivals the folder's file events, or null to know renamed files by their times only
+     */
+    public StableFileReadLock(long stableForMillis, IdempotentRepository claims, WholeArrivals arrivals) {
         this.stableForNanos = TimeUnit.MILLISECONDS.toNanos(stableForMillis);
         this.claims = claims;
+        this.arrivals = arrivals;
         super.setMarkerFiler(false);
+    }
+
+    /** The folder's file events are followed from the route's start, before the first file arrives. */
+    @Override
+    public void prepareOnStartup(GenericFileOperations<File> operations, GenericFileEndpoint<File> endpoint) {
+        super.prepareOnStartup(operations, endpoint);
+        String folder = endpoint.getConfiguration().getDirectory();
+        if (arrivals != null && folder != null) {
+            arrivals.watch(Path.of(folder)); // made at start (InboundFolders); a missing one is watched later
+        }
     }
 
     /**
@@ -83,6 +106,9 @@ public class StableFileReadLock extends MarkerFileExclusiveReadLockStrategy {
     public boolean acquireExclusiveReadLock(
             GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange) throws Exception {
         String path = file.getAbsoluteFilePath();
+        if (arrivals != null) {
+            arrivals.watch(Path.of(path).getParent()); // a folder made or remade after the start
+        }
         if (!complete(path)) {
             return false;
         }
@@ -122,7 +148,7 @@ public class StableFileReadLock extends MarkerFileExclusiveReadLockStrategy {
             seen.put(path, new Seen(length, lastModified, changed, now, now));
             return false;
         }
-        boolean renamedWhenDone = changed > lastModified;
+        boolean renamedWhenDone = changed > lastModified || (arrivals != null && arrivals.arrivedWhole(path, length));
         long unchangedFor = now - before.since();
         if (unchangedFor < stableForNanos
                 && !(renamedWhenDone && unchangedFor >= TimeUnit.MILLISECONDS.toNanos(SETTLE_MILLIS))) {
@@ -130,6 +156,9 @@ public class StableFileReadLock extends MarkerFileExclusiveReadLockStrategy {
             return false;
         }
         seen.remove(path);
+        if (arrivals != null) {
+            arrivals.forget(path);
+        }
         return true;
     }
 

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -80,6 +82,59 @@ class StableFileReadLockTest {
         assertThat(acquire(slow, inPlace))
                 .as("written in place: waits for stability")
                 .isFalse();
+    }
+
+    @Test
+    void filesRenamedRightAfterTheirLastWriteAreTakenAtTheNextLookThoughTheirTimesAreEqual() throws Exception {
+        WholeArrivals arrivals = new WholeArrivals();
+        try {
+            arrivals.watch(dir);
+            StableFileReadLock slow = new StableFileReadLock(60_000, null, arrivals);
+            StableFileReadLock timesOnly = new StableFileReadLock(60_000);
+            // no pause between a write and its rename: most fall in one tick of the kernel's clock (4 ms here)
+            List<Path> renamed = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                renamed.add(Files.move(
+                        Files.writeString(dir.resolve(i + ".csv.tmp"), "Date and Time,Hourly\n"),
+                        dir.resolve(i + ".csv")));
+            }
+            Path inPlace = Files.writeString(dir.resolve("in-place.csv"), "Date and Time,Hourly\n");
+            Path renamedThenWritten = Files.move(
+                    Files.writeString(dir.resolve("more.csv.tmp"), "Date and Time,Hourly\n"), dir.resolve("more.csv"));
+            Files.writeString(renamedThenWritten, "2025-01-01T00:00:00Z,1.5\n", StandardOpenOption.APPEND);
+            Path empty = Files.createFile(dir.resolve("empty.csv")); // created in place, nothing written yet
+            List<Path> all = new ArrayList<>(renamed);
+            all.addAll(List.of(inPlace, renamedThenWritten, empty));
+            for (Path f : all) {
+                assertThat(acquire(slow, f))
+                        .as("first look at " + f.getFileName())
+                        .isFalse();
+                assertThat(acquire(timesOnly, f)).isFalse();
+            }
+            Thread.sleep(StableFileReadLock.SETTLE_MILLIS + 20);
+
+            for (Path f : renamed) {
+                boolean sameTick = Files.getLastModifiedTime(f).toMillis()
+                        == ((FileTime) Files.getAttribute(f, "unix:ctime")).toMillis();
+                assertThat(acquire(slow, f))
+                        .as(f.getFileName() + " arrived whole by a rename: taken without waiting a minute")
+                        .isTrue();
+                if (sameTick) { // what the events are for: by its times alone, such a file waits
+                    assertThat(acquire(timesOnly, f))
+                            .as(f.getFileName() + " by its times")
+                            .isFalse();
+                }
+            }
+            assertThat(acquire(slow, inPlace)).as("written in place: waits").isFalse();
+            assertThat(acquire(slow, renamedThenWritten))
+                    .as("written after its arrival: waits")
+                    .isFalse();
+            assertThat(acquire(slow, empty))
+                    .as("created empty in place: its writer may not have begun")
+                    .isFalse();
+        } finally {
+            arrivals.stop();
+        }
     }
 
     @Test
