@@ -24,8 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.EmptyResultDataAccessException;
+import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementCallback;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -79,7 +82,7 @@ public class BatchStore {
         Envelope envelope = exchange.getProperty(ExchangeProperties.ENVELOPE, Envelope.class);
         UUID id = BATCH_IDS.generate();
         Instant started = Instant.now();
-        // every log line of this input names it (camel.main.mdc-logging-keys-pattern carries them along)
+        // every log line of this input names it, on this thread until its exchange is done (BatchMdcCleanup)
         MDC.put(ExchangeProperties.BATCH_ID, id.toString());
         MDC.put("inputId", envelope.inputId());
         String device = envelope.deviceId() == null ? "" : envelope.deviceId();
@@ -214,6 +217,9 @@ public class BatchStore {
      * {@code data_quality_check} rows (one per failed rule and column, with up to 20 sample failures) and its
      * {@code pipeline_execution} rows (the stage's when given, and the load's, ending now) in one statement. The
      * end is not announced here: the caller passes it to {@link #finished} (after the commit).
+     *
+     * @param andCommit commit in the same round trip; only on a connection whose transaction is the caller's own
+     *     (a load in its staging's transaction), never in a Spring transaction
      */
     public BatchFinished complete(
             JdbcOperations on,
@@ -223,7 +229,8 @@ public class BatchStore {
             StageResult staged,
             long rowsLoaded,
             StageRun stage,
-            Instant loadStarted) {
+            Instant loadStarted,
+            boolean andCommit) {
         List<Map<String, Object>> checks = new ArrayList<>();
         staged.checks().forEach((key, tally) -> {
             Map<String, Object> check = new java.util.LinkedHashMap<>();
@@ -235,7 +242,7 @@ public class BatchStore {
         });
         List<Map<String, Object>> executions = stageExecution(stage);
         executions.add(execution("load", loadStarted, null, staged.rowsValid(), rowsLoaded));
-        return on.queryForObject(
+        String sql =
                 """
                 WITH batch AS (
                     UPDATE ingest_batch SET status = ?, rows_total = ?, rows_valid = ?, rows_invalid = ?, rows_loaded = ?,
@@ -254,22 +261,37 @@ public class BatchStore {
                     FROM jsonb_to_recordset(?::jsonb)
                          AS x(check_type text, column_name text, failed_count bigint, sample_failures jsonb))
                 SELECT * FROM batch
-                """,
-                (rs, n) -> ended(batchId, rs),
-                status.name(),
-                staged.rowsTotal(),
-                staged.rowsValid(),
-                staged.rowsInvalid(),
-                rowsLoaded,
-                qualityScore(staged),
-                toJson(Map.of("detected", staged.detected(), "rowsSkipped", staged.rowsSkipped())),
-                batchId,
-                batchId,
-                toJson(executions),
-                batchId,
-                dataset,
-                staged.rowsTotal(),
-                toJson(checks));
+                """;
+        Object[] args = {
+            status.name(),
+            staged.rowsTotal(),
+            staged.rowsValid(),
+            staged.rowsInvalid(),
+            rowsLoaded,
+            qualityScore(staged),
+            toJson(Map.of("detected", staged.detected(), "rowsSkipped", staged.rowsSkipped())),
+            batchId,
+            batchId,
+            toJson(executions),
+            batchId,
+            dataset,
+            staged.rowsTotal(),
+            toJson(checks)
+        };
+        if (!andCommit) {
+            return on.queryForObject(sql, (rs, n) -> ended(batchId, rs), args);
+        }
+        // PgJDBC sends both together; PostgreSQL skips the COMMIT when the statement fails
+        return on.execute(sql + ";\nCOMMIT", (PreparedStatementCallback<BatchFinished>) ps -> {
+            new ArgumentPreparedStatementSetter(args).setValues(ps);
+            ps.execute();
+            try (java.sql.ResultSet rs = ps.getResultSet()) {
+                if (!rs.next()) {
+                    throw new EmptyResultDataAccessException("batch " + batchId + " is not registered", 1);
+                }
+                return ended(batchId, rs);
+            }
+        });
     }
 
     /** The {@code dead_letter} row of an input that could not be loaded. */

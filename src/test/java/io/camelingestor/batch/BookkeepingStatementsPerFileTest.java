@@ -37,8 +37,11 @@ class BookkeepingStatementsPerFileTest extends IngestorIntegrationTest {
     // (no commit of staging, no second connection), its staging table summarised at most once a second (here each
     // time: the files come more than a second apart), and claims of files that have moved on are released
     // together, a moment later (here one per statement: the files come one at a time).
-    static final int FIRST_LOADED_STATEMENTS = 10;
-    static final int LOADED_STATEMENTS = 9;
+    // Then 7 statements (6 after the first file of a dataset): the load's savepoint, settings and insert go in
+    // one round trip, and the batch's end with the commit in another (PgJDBC sends the parts of a multi-statement
+    // text together: one statement here). The commit is still counted as one (the JDBC commit that follows it).
+    static final int FIRST_LOADED_STATEMENTS = 7;
+    static final int LOADED_STATEMENTS = 6;
     static final int LOADED_COMMITS = 5;
     static final int DUPLICATE_STATEMENTS = 3;
     static final int DUPLICATE_COMMITS = 3;

@@ -28,8 +28,10 @@ import org.slf4j.MDC;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.UncategorizedSQLException;
+import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementCallback;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -103,21 +105,17 @@ public class BatchLoader {
                 long rows;
                 BatchFinished ended;
                 try {
-                    // as in the concurrent load: never a scan of every batch ever staged (SET LOCAL ends with the
-                    // transaction, or with the savepoint on a failure); both in one round trip
-                    on.execute("SAVEPOINT load; SET LOCAL enable_seqscan = off");
-                } catch (RuntimeException e) {
-                    staging.close();
-                    throw e;
-                }
-                try {
-                    rows = insert(on, Statements.of(dataset), batchId, 0, staging.lastRow());
-                    ended = complete(on, envelope, dataset, batchId, status, staged, stage, started, rows);
+                    // two round trips for the whole load (issue 15: on two shared cores each costs about as much
+                    // as a small file's insert): a savepoint that keeps the staged rows if the load fails, no scan
+                    // of every batch ever staged (as in the concurrent load; SET LOCAL ends with the transaction
+                    // or the savepoint) and the insert in one; the batch's end and the commit in the other
+                    rows = insert(on, IN_STAGING_TRANSACTION, Statements.of(dataset), batchId, 0, staging.lastRow());
+                    ended = complete(on, envelope, dataset, batchId, status, staged, stage, started, rows, true);
                 } catch (RuntimeException e) {
                     keepStaged(on, staging, e);
                     throw e;
                 }
-                commit(staging);
+                commit(staging); // committed already: gives the connection back, summarises the staging when due
                 batches.finished(ended);
                 return rows;
             }
@@ -136,6 +134,10 @@ public class BatchLoader {
             }
         };
     }
+
+    /** Run before the insert of a load in the staging's transaction, in the same round trip. */
+    private static final List<String> IN_STAGING_TRANSACTION =
+            List.of("SAVEPOINT load", "SET LOCAL enable_seqscan = off");
 
     /** The load failed: its statements are undone, the staged rows committed (for the report, a redelivery). */
     private static void keepStaged(JdbcTemplate on, OpenStaging staging, RuntimeException failure) {
@@ -179,7 +181,7 @@ public class BatchLoader {
                     if (command instanceof ConcurrentLoad.Rows r) {
                         if (failure == null && r.upTo() > from) {
                             try {
-                                loaded += insert(jdbc, statements, batchId, from, r.upTo());
+                                loaded += insert(jdbc, List.of(), statements, batchId, from, r.upTo());
                             } catch (RuntimeException e) {
                                 failure = e; // the transaction is lost: staging goes on, reported at the end
                             }
@@ -198,7 +200,8 @@ public class BatchLoader {
                                 f.staged(),
                                 f.stage(),
                                 f.started(),
-                                loaded));
+                                loaded,
+                                false));
                         return loaded;
                     } else {
                         status.setRollbackOnly();
@@ -236,9 +239,9 @@ public class BatchLoader {
                     ? running.finish(status, staged, started, stage)
                     : tx.execute(s -> {
                         requireStaged(dataset, batchId, staged);
-                        long rows = insert(jdbc, Statements.of(dataset), batchId, 0, Long.MAX_VALUE);
-                        batches.finished(
-                                complete(jdbc, envelope, dataset, batchId, status, staged, stage, started, rows));
+                        long rows = insert(jdbc, List.of(), Statements.of(dataset), batchId, 0, Long.MAX_VALUE);
+                        batches.finished(complete(
+                                jdbc, envelope, dataset, batchId, status, staged, stage, started, rows, false));
                         return rows;
                     });
             exchange.setProperty(ExchangeProperties.BATCH_STATUS, status);
@@ -280,6 +283,9 @@ public class BatchLoader {
      * The end of the load's transaction, on its connection: the batch completed, its checks and timings recorded,
      * an API window's cursor moved. Returns the batch's end for {@link BatchStore#finished} to announce once
      * committed.
+     *
+     * @param andCommit commit in the same round trip (only on a connection of the caller's own, never in a Spring
+     *     transaction)
      */
     private BatchFinished complete(
             JdbcOperations on,
@@ -290,31 +296,41 @@ public class BatchLoader {
             StageResult staged,
             BatchStore.StageRun stage,
             Instant started,
-            long rows) {
-        // one statement: the batch completed, its quality checks and its stage and load timings (issue 15)
-        BatchFinished ended = batches.complete(on, batchId, dataset.name(), status, staged, rows, stage, started);
+            long rows,
+            boolean andCommit) {
         cursors.advance(on, envelope); // an API window's cursor moves in the transaction that loaded it
+        // one statement: the batch completed, its quality checks and its stage and load timings (issue 15)
+        BatchFinished ended =
+                batches.complete(on, batchId, dataset.name(), status, staged, rows, stage, started, andCommit);
         log.debug("{} {}: {} rows loaded", envelope.dataset(), envelope.inputId(), rows);
         return ended;
     }
 
     /**
-     * Inserts the valid staged rows with row numbers in {@code (from, to]}. Under {@code strategy: update} the
-     * insert first runs as if every key came once, which is the common case and spares sorting; only when
-     * PostgreSQL answers that a row would be updated twice (the rows repeat a key) does it run again, behind a
-     * savepoint, keeping the last row of each key. A key repeated in a later chunk simply updates the row again,
-     * so the last row of the input wins either way.
+     * Inserts the valid staged rows with row numbers in {@code (from, to]}, after the statements {@code before}
+     * in the same round trip. Under {@code strategy: update} the insert first runs as if every key came once,
+     * which is the common case and spares sorting; only when PostgreSQL answers that a row would be updated twice
+     * (the rows repeat a key) does it run again, behind a savepoint, keeping the last row of each key. A key
+     * repeated in a later chunk simply updates the row again, so the last row of the input wins either way.
      */
-    private static long insert(JdbcOperations on, Statements statements, UUID batchId, long from, long to) {
+    private static long insert(
+            JdbcOperations on, List<String> before, Statements statements, UUID batchId, long from, long to) {
         if (statements.dedupe() == null) {
-            return on.update(statements.plain(), batchId, batchId, from, to);
+            return inOneRoundTrip(on, before, statements.plain(), List.of(), batchId, batchId, from, to);
         }
         // a savepoint in SQL: the same on the load thread's Spring transaction and on a staging's own connection
-        on.execute("SAVEPOINT insert_plain");
+        List<String> withSavepoint = new ArrayList<>(before);
+        withSavepoint.add("SAVEPOINT insert_plain");
         try {
-            long rows = on.update(statements.plain(), batchId, batchId, from, to);
-            on.execute("RELEASE SAVEPOINT insert_plain");
-            return rows;
+            return inOneRoundTrip(
+                    on,
+                    withSavepoint,
+                    statements.plain(),
+                    List.of("RELEASE SAVEPOINT insert_plain"),
+                    batchId,
+                    batchId,
+                    from,
+                    to);
         } catch (DataAccessException e) {
             if (!(e.getMostSpecificCause() instanceof SQLException sql)
                     || !CARDINALITY_VIOLATION.equals(sql.getSQLState())) {
@@ -323,6 +339,27 @@ public class BatchLoader {
             on.execute("ROLLBACK TO SAVEPOINT insert_plain");
             return on.update(statements.dedupe(), batchId, batchId, from, to);
         }
+    }
+
+    /**
+     * Runs a statement with others before and after it in one round trip and returns its update count: PgJDBC
+     * sends the parts of a multi-statement text together, with one sync, and PostgreSQL skips what follows an
+     * error. Values are bound to the statement's parameters only (the others take none).
+     */
+    private static long inOneRoundTrip(
+            JdbcOperations on, List<String> before, String statement, List<String> after, Object... args) {
+        List<String> all = new ArrayList<>(before);
+        all.add(statement);
+        all.addAll(after);
+        Long count = on.execute(String.join(";\n", all), (PreparedStatementCallback<Long>) ps -> {
+            new ArgumentPreparedStatementSetter(args).setValues(ps);
+            ps.execute();
+            for (int i = 0; i < before.size(); i++) {
+                ps.getMoreResults();
+            }
+            return (long) ps.getUpdateCount();
+        });
+        return count == null ? 0 : count;
     }
 
     /** A dataset's insert statements, built once per load; {@code dedupe} only under {@code strategy: update}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.camelingestor.IngestorIntegrationTest;
+import io.camelingestor.batch.BatchStatus;
 import io.camelingestor.core.Envelope;
 import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.core.InputRejectedException;
@@ -259,6 +260,53 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
         // the new row's insert went with the rest; the staged rows stay for the report
         assertThat(stagedRows()).isEqualTo(2);
         assertNothingLoadedAndBatchRunning();
+    }
+
+    @Test
+    void sameContentCompletedFirstElsewhereMakesAnInputOfOneChunkADuplicateAndKeepsItsStagedRows() throws Exception {
+        // another replica loaded the same content while this one staged it: the batch's end, sent with the commit,
+        // meets the unique (dataset, sha256) key of completed batches
+        UUID other = UUID.randomUUID();
+        jdbc.update("UPDATE ingest_batch SET sha256 = 'same-content' WHERE id = ?", batchId);
+        jdbc.update(
+                """
+                INSERT INTO ingest_batch (id, source_id, dataset, input_id, source_uri, content_type, status, node_id,
+                                          sha256)
+                VALUES (?, 'test', 'strategy', 'elsewhere', 'test', 'csv', 'LOADED', 'other-node', 'same-content')""",
+                other);
+        try {
+            Exchange exchange = prepare("update", "strategy_target", "[v, note]");
+            exchange.setProperty(
+                    ExchangeProperties.ENVELOPE,
+                    new Envelope(
+                            "test",
+                            "strategy-test",
+                            "test",
+                            Instant.now(),
+                            "csv",
+                            "strategy",
+                            "d1",
+                            null,
+                            "same-content",
+                            Map.of()));
+            exchange.setProperty(
+                    ExchangeProperties.PENDING_LOAD,
+                    stageInOneTransaction(exchange, row(2, "2025-01-01T01:00:00Z", 3.0, "new")));
+            exchange.setProperty(
+                    ExchangeProperties.STAGE_RESULT, new StageResult(1, 1, 0, List.of(), Map.of(), Map.of()));
+
+            loader.load(exchange);
+
+            assertThat(exchange.getProperty(ExchangeProperties.BATCH_STATUS)).isEqualTo(BatchStatus.DUPLICATE);
+            assertThat(jdbc.queryForMap("SELECT status, duplicate_of FROM ingest_batch WHERE id = ?", batchId))
+                    .containsEntry("status", "DUPLICATE")
+                    .containsEntry("duplicate_of", other);
+            assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null");
+            assertThat(stagedRows()).isEqualTo(1);
+        } finally {
+            jdbc.update("UPDATE ingest_batch SET duplicate_of = NULL WHERE id = ?", batchId);
+            jdbc.update("DELETE FROM ingest_batch WHERE id = ?", other);
+        }
     }
 
     @Test
