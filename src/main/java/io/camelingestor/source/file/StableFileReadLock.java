@@ -56,6 +56,9 @@ public class StableFileReadLock extends MarkerFileExclusiveReadLockStrategy {
     /** Entries of files that disappeared before being taken are dropped after this long without a look. */
     private static final long FORGET_NANOS = TimeUnit.MINUTES.toNanos(10);
 
+    private static final long FORGET_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private volatile long lastForgot = System.nanoTime();
+
     private final long stableForNanos;
     private final IdempotentRepository claims;
     private final WholeArrivals arrivals;
@@ -233,7 +236,9 @@ public class StableFileReadLock extends MarkerFileExclusiveReadLockStrategy {
     }
 
     private void forgetOld(long now) {
-        if (seen.size() > 64) {
+        // at most once a minute: on every look it made taking N files dropped together cost N² steps
+        if (seen.size() > 64 && now - lastForgot > FORGET_EVERY_NANOS) {
+            lastForgot = now;
             seen.values().removeIf(s -> now - s.lookedAt() > FORGET_NANOS);
         }
     }
