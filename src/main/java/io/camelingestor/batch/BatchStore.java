@@ -82,7 +82,7 @@ public class BatchStore {
         Envelope envelope = exchange.getProperty(ExchangeProperties.ENVELOPE, Envelope.class);
         UUID id = BATCH_IDS.generate();
         Instant started = Instant.now();
-        // every log line of this input names it, on this thread until its exchange is done (BatchMdcCleanup)
+        // every log line of this input names it (camel.main.mdc-logging-keys-pattern carries them along)
         MDC.put(ExchangeProperties.BATCH_ID, id.toString());
         MDC.put("inputId", envelope.inputId());
         String device = envelope.deviceId() == null ? "" : envelope.deviceId();
