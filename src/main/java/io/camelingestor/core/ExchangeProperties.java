@@ -39,14 +39,17 @@ public final class ExchangeProperties {
 
     /**
      * {@code batch.BatchStatus}: set by the load ({@code LOADED}, {@code PARTIAL}, {@code DUPLICATE}) and the dead
-     * letters ({@code REJECTED}, {@code FAILED}); read by pipeline.yaml and the HTTP window outcome.
+     * letters ({@code REJECTED}, {@code FAILED}); read by the HTTP window outcome.
      */
     public static final String BATCH_STATUS = "batchStatus";
 
     /** Long: rows the load inserted or updated (0 for a duplicate); set by the loader. */
     public static final String ROWS_LOADED = "rowsLoaded";
 
-    /** {@link java.util.UUID}: for a DUPLICATE, the batch that loaded the same content; set by the ledger, logged by pipeline.yaml. */
+    /**
+     * {@link java.util.UUID}: for a DUPLICATE, the batch that loaded the same content; set by the registration only
+     * for a duplicate, tested and logged by pipeline.yaml.
+     */
     public static final String DUPLICATE_OF = "duplicateOf";
 
     /**

@@ -128,7 +128,7 @@ class ExchangePropertiesTest {
         List<String> uses = usesInRouteFiles(PROPERTIES);
         // the scan sees the routes' reads and writes, or this test would pass on nothing
         assertThat(uses.stream().map(u -> u.substring(0, u.indexOf(' '))))
-                .contains("envelope", "stageResult", "batchStatus", "httpRunError", "httpSourceBusy", "window")
+                .contains("envelope", "stageResult", "duplicateOf", "httpRunError", "httpSourceBusy", "window")
                 .contains("ingestorArchiveTo", "device", "dataset");
         assertThat(undeclared(uses, declared()))
                 .as("exchange properties used in routes/ but not declared in ExchangeProperties")
