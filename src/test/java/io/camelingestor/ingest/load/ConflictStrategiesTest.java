@@ -244,6 +244,28 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
     }
 
     @Test
+    void anInputOfOneChunkThatRepeatsAKeyLetsItsLastRowWinInTheStagingTransaction() throws Exception {
+        // the first insert fails inside the round trip that also sets the load's savepoint and SET LOCAL; the
+        // insert is run again with DISTINCT ON behind its own savepoint, in the same transaction
+        Exchange exchange = prepare("update", "strategy_target", "[v, note]");
+        exchange.setProperty(
+                ExchangeProperties.PENDING_LOAD,
+                stageInOneTransaction(
+                        exchange,
+                        row(2, "2025-01-01T01:00:00Z", 3.0, "first"),
+                        row(3, "2025-01-01T01:00:00Z", 4.0, "last")));
+        exchange.setProperty(ExchangeProperties.STAGE_RESULT, new StageResult(2, 2, 0, List.of(), Map.of(), Map.of()));
+
+        loader.load(exchange);
+
+        assertThat(rows("strategy_target"))
+                .containsExactly("d1|2025-01-01T00:00:00Z|1.0|old|null", "d1|2025-01-01T01:00:00Z|4.0|last|" + batchId);
+        assertThat(jdbc.queryForObject("SELECT status FROM ingest_batch WHERE id = ?", String.class, batchId))
+                .isEqualTo("LOADED");
+        assertThat(stagedRows()).isEqualTo(2);
+    }
+
+    @Test
     void aConflictUnderFailInTheStagingTransactionRejectsTheInputAndKeepsItsStagedRows() throws Exception {
         Exchange exchange = prepare("fail", "strategy_target", "[]");
         exchange.setProperty(
