@@ -226,12 +226,10 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
     @Test
     void anInputOfOneChunkIsStagedAndLoadedInOneTransaction() throws Exception {
         Exchange exchange = prepare("update", "strategy_target", "[v, note]");
-        PendingLoad load = stageInOneTransaction(
+        readyToLoadInOneTransaction(
                 exchange, row(2, "2025-01-01T00:00:00Z", 5.0, "first"), row(3, "2025-01-01T01:00:00Z", 3.0, "new"));
         // nothing of it is committed before the load: another connection sees no staged row yet
         assertThat(stagedRows()).isZero();
-        exchange.setProperty(ExchangeProperties.PENDING_LOAD, load);
-        exchange.setProperty(ExchangeProperties.STAGE_RESULT, new StageResult(2, 2, 0, List.of(), Map.of(), Map.of()));
 
         loader.load(exchange);
 
@@ -248,13 +246,8 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
         // the first insert fails inside the round trip that also sets the load's savepoint and SET LOCAL; the
         // insert is run again with DISTINCT ON behind its own savepoint, in the same transaction
         Exchange exchange = prepare("update", "strategy_target", "[v, note]");
-        exchange.setProperty(
-                ExchangeProperties.PENDING_LOAD,
-                stageInOneTransaction(
-                        exchange,
-                        row(2, "2025-01-01T01:00:00Z", 3.0, "first"),
-                        row(3, "2025-01-01T01:00:00Z", 4.0, "last")));
-        exchange.setProperty(ExchangeProperties.STAGE_RESULT, new StageResult(2, 2, 0, List.of(), Map.of(), Map.of()));
+        readyToLoadInOneTransaction(
+                exchange, row(2, "2025-01-01T01:00:00Z", 3.0, "first"), row(3, "2025-01-01T01:00:00Z", 4.0, "last"));
 
         loader.load(exchange);
 
@@ -268,13 +261,8 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
     @Test
     void aConflictUnderFailInTheStagingTransactionRejectsTheInputAndKeepsItsStagedRows() throws Exception {
         Exchange exchange = prepare("fail", "strategy_target", "[]");
-        exchange.setProperty(
-                ExchangeProperties.PENDING_LOAD,
-                stageInOneTransaction(
-                        exchange,
-                        row(2, "2025-01-01T01:00:00Z", 3.0, "new"),
-                        row(3, "2025-01-01T00:00:00Z", 5.0, "exists")));
-        exchange.setProperty(ExchangeProperties.STAGE_RESULT, new StageResult(2, 2, 0, List.of(), Map.of(), Map.of()));
+        readyToLoadInOneTransaction(
+                exchange, row(2, "2025-01-01T01:00:00Z", 3.0, "new"), row(3, "2025-01-01T00:00:00Z", 5.0, "exists"));
 
         assertThatThrownBy(() -> loader.load(exchange))
                 .isInstanceOf(InputRejectedException.class)
@@ -311,11 +299,7 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
                             null,
                             "same-content",
                             Map.of()));
-            exchange.setProperty(
-                    ExchangeProperties.PENDING_LOAD,
-                    stageInOneTransaction(exchange, row(2, "2025-01-01T01:00:00Z", 3.0, "new")));
-            exchange.setProperty(
-                    ExchangeProperties.STAGE_RESULT, new StageResult(1, 1, 0, List.of(), Map.of(), Map.of()));
+            readyToLoadInOneTransaction(exchange, row(2, "2025-01-01T01:00:00Z", 3.0, "new"));
 
             loader.load(exchange);
 
@@ -381,6 +365,14 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
     }
 
     /** Stages the rows as the stager stages an input of one chunk: left open for the load to take over. */
+    /** Stages valid rows as an input of one chunk and leaves its load and stage result where the stager would. */
+    private void readyToLoadInOneTransaction(Exchange exchange, StagedRow... rows) throws Exception {
+        exchange.setProperty(ExchangeProperties.PENDING_LOAD, stageInOneTransaction(exchange, rows));
+        exchange.setProperty(
+                ExchangeProperties.STAGE_RESULT,
+                new StageResult(rows.length, rows.length, 0, List.of(), Map.of(), Map.of()));
+    }
+
     private PendingLoad stageInOneTransaction(Exchange exchange, StagedRow... rows) throws Exception {
         jdbc.update("DELETE FROM staging_strategy WHERE batch_id = ?", batchId);
         PendingLoad[] taken = new PendingLoad[1];
