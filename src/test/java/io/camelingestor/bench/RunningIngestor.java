@@ -45,7 +45,8 @@ final class RunningIngestor implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap,
-                "-XX:StartFlightRecording=filename=" + recording + ",dumponexit=true,settings=default",
+                "-XX:StartFlightRecording=filename=" + recording + ",dumponexit=true,settings="
+                        + System.getProperty("bench.jfc", "default"),
                 "-jar",
                 jar.toString(),
                 "--ingestor.data-dir=" + dataDir,

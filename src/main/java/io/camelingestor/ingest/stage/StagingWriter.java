@@ -47,7 +47,13 @@ public class StagingWriter {
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
     private static final String UNDEFINED_TABLE = "42P01";
     private static final Logger log = LoggerFactory.getLogger(StagingWriter.class);
-    private static final int FLUSH_CHARS = 1 << 20;
+    /**
+     * The COPY text is sent every 128 K characters. The buffer, its String and their UTF-8 bytes then stay under
+     * 512 KB, G1's humongous threshold at -Xmx256m (1 MB regions): at 1 M characters each small input's buffer was
+     * a humongous allocation straight into the old generation, and 500 small files set off 40 concurrent marking
+     * cycles that took most of a core.
+     */
+    private static final int FLUSH_CHARS = 1 << 17;
 
     private static final long SUMMARIZE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -99,7 +105,8 @@ public class StagingWriter {
                 }
                 String brin = brinIndex(connection, stagingTable);
                 String batch = batchId.toString();
-                StringBuilder buffer = new StringBuilder(FLUSH_CHARS + 64 * 1024);
+                // grows to FLUSH_CHARS and a row on a large input; a small input's rows fit in far less
+                StringBuilder buffer = new StringBuilder(8 * 1024);
                 StringWriter errors = new StringWriter(256);
                 long written = 0;
                 if (!rows.hasNext()) {
