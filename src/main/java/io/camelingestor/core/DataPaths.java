@@ -18,7 +18,13 @@ public final class DataPaths {
 
     public DataPaths(Path dataDir) {
         this.dataDir = dataDir.toAbsolutePath().normalize();
-        this.prefix = Pattern.compile(Pattern.quote(this.dataDir + "/"));
+        // texts may name the folder with "." segments: with the default ingestor.data-dir=./data Camel's file
+        // consumer names files /app/./data/inbound/..., which is what ingest_batch.source_uri keeps
+        StringBuilder regex = new StringBuilder();
+        for (Path part : this.dataDir) {
+            regex.append("(?:/\\.)*/").append(Pattern.quote(part.toString()));
+        }
+        this.prefix = Pattern.compile(regex.append("(?:/\\.)*/").toString());
     }
 
     /** The path relative to the data folder, or its file name when it lies outside. */
