@@ -87,6 +87,32 @@ public final class MappingLoader {
         return new Checker(file, text).check(doc);
     }
 
+    /**
+     * The line (1-based) of a mapping file that declares or lists {@code key}, searched from the line of the
+     * top-level {@code section} when given; null when not found or the file cannot be read. For the checks made
+     * against the database, after the file was parsed.
+     */
+    static Integer lineOf(Path file, String section, String key) {
+        try {
+            Checker checker = new Checker(file, Files.readString(file, StandardCharsets.UTF_8));
+            checker.section = section;
+            Integer line = checker.lineOf(key);
+            if (line != null) {
+                return line;
+            }
+            // a key inside a flow mapping: conflict_resolution: {strategy: update, on_columns: [ts]}
+            Pattern inFlow = Pattern.compile("[\\s{,]" + Pattern.quote(key) + ":");
+            for (int i = 0; i < checker.lines.length; i++) {
+                if (inFlow.matcher(checker.lines[i]).find()) {
+                    return i + 1;
+                }
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Semantic checks with line numbers looked up in the text. */
     private static final class Checker {
         private final Path file;

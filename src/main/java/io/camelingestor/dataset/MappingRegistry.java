@@ -149,13 +149,13 @@ public class MappingRegistry {
         TargetTable target = catalog.describe(given.targetTable())
                 .orElseThrow(() -> new MappingException(
                         file,
-                        null,
+                        lineOf(file, "target_table"),
                         "target_table",
                         "table '" + given.targetTable() + "' does not exist (add it with a migration)"));
         if (!target.has("batch_id")) {
             throw new MappingException(
                     file,
-                    null,
+                    lineOf(file, "target_table"),
                     "target_table",
                     "table '" + target.name()
                             + "' needs a batch_id uuid column: every loaded row names the batch that wrote it");
@@ -172,7 +172,7 @@ public class MappingRegistry {
         if (!missing.isEmpty()) {
             throw new MappingException(
                     file,
-                    null,
+                    MappingLoader.lineOf(file, "columns", missing.get(0)),
                     "columns",
                     "table '" + target.name() + "' has no column " + String.join(", ", missing) + " (it has "
                             + String.join(", ", target.columns().keySet()) + ")");
@@ -180,7 +180,11 @@ public class MappingRegistry {
         Dataset dataset = Dataset.of(name, mapping, target);
         for (String column : mapping.required()) {
             if (!dataset.loadColumns().contains(column)) {
-                throw new MappingException(file, null, "required", "'" + column + "' is not a mapped column");
+                throw new MappingException(
+                        file,
+                        MappingLoader.lineOf(file, "validation_rules", column),
+                        "required",
+                        "'" + column + "' is not a mapped column");
             }
         }
         var strategy = mapping.conflict().strategy();
@@ -188,7 +192,7 @@ public class MappingRegistry {
                 && !catalog.hasUniqueKey(target.name(), mapping.conflict().onColumns())) {
             throw new MappingException(
                     file,
-                    null,
+                    lineOf(file, "on_columns"),
                     "on_columns",
                     "table '" + target.name() + "' has no unique key on ("
                             + String.join(", ", mapping.conflict().onColumns()) + ")");
@@ -196,14 +200,14 @@ public class MappingRegistry {
         TargetTable staging = catalog.describe(mapping.stagingTable())
                 .orElseThrow(() -> new MappingException(
                         file,
-                        null,
+                        lineOf(file, "staging_table"),
                         "staging_table",
                         "table '" + mapping.stagingTable() + "' does not exist (create it LIKE staging_template)"));
         for (String column : List.of("batch_id", "row_number", "raw", "data", "errors", "valid")) {
             if (!staging.has(column)) {
                 throw new MappingException(
                         file,
-                        null,
+                        lineOf(file, "staging_table"),
                         "staging_table",
                         "table '" + staging.name() + "' lacks column " + column + " (create it LIKE staging_template)");
             }
@@ -212,7 +216,7 @@ public class MappingRegistry {
             if (!"ARRAY".equals(staging.column(column).orElseThrow().type())) {
                 throw new MappingException(
                         file,
-                        null,
+                        lineOf(file, "staging_table"),
                         "staging_table",
                         "table '" + staging.name() + "' has column " + column + " of the old jsonb shape"
                                 + " (create it LIKE staging_template: " + column + " is text[])");
@@ -222,7 +226,7 @@ public class MappingRegistry {
             if (target.column(column).map(c -> c.castType() == null).orElse(false)) {
                 throw new MappingException(
                         file,
-                        null,
+                        MappingLoader.lineOf(file, "columns", column),
                         "columns",
                         "column " + column + " of table '" + target.name()
                                 + "' has a type whose name is not a plain identifier; it cannot be loaded");
@@ -265,6 +269,11 @@ public class MappingRegistry {
                 mapping.stagingTable(),
                 mapping.source(),
                 mapping.minValidRatio());
+    }
+
+    /** The line of the mapping file that names {@code key} (a top-level key, a column), or null. */
+    private static Integer lineOf(Path file, String key) {
+        return MappingLoader.lineOf(file, null, key);
     }
 
     private Path fileOf(String name) {

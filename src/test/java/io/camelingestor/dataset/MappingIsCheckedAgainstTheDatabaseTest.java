@@ -38,7 +38,8 @@ class MappingIsCheckedAgainstTheDatabaseTest extends IngestorIntegrationTest {
         assertThat(load(VALID.replace("\"Hourly\": energy_kwh", "\"Hourly\": energy_mwh"))
                         .errors()
                         .get("m"))
-                .startsWith("m.yaml, key 'columns': table 'fact_energy_hourly' has no column energy_mwh (it has ");
+                .startsWith(
+                        "m.yaml line 1, key 'columns': table 'fact_energy_hourly' has no column energy_mwh (it has ");
     }
 
     @Test
@@ -47,7 +48,7 @@ class MappingIsCheckedAgainstTheDatabaseTest extends IngestorIntegrationTest {
                         .errors()
                         .get("m"))
                 .isEqualTo(
-                        "m.yaml, key 'target_table': table 'fact_energy_weekly' does not exist (add it with a migration)");
+                        "m.yaml line 4, key 'target_table': table 'fact_energy_weekly' does not exist (add it with a migration)");
     }
 
     @Test
@@ -56,7 +57,7 @@ class MappingIsCheckedAgainstTheDatabaseTest extends IngestorIntegrationTest {
                         .errors()
                         .get("m"))
                 .isEqualTo(
-                        "m.yaml, key 'on_columns': table 'fact_energy_hourly' has no unique key on (device_id, energy_kwh)");
+                        "m.yaml line 3, key 'on_columns': table 'fact_energy_hourly' has no unique key on (device_id, energy_kwh)");
     }
 
     @Test
@@ -73,7 +74,27 @@ class MappingIsCheckedAgainstTheDatabaseTest extends IngestorIntegrationTest {
         assertThat(load(VALID.replace("staging_table: staging_energy_hourly", "staging_table: ingest_batch"))
                         .errors()
                         .get("m"))
-                .startsWith("m.yaml, key 'staging_table': table 'ingest_batch' lacks column batch_id");
+                .startsWith("m.yaml line 5, key 'staging_table': table 'ingest_batch' lacks column batch_id");
+    }
+
+    /** README "Adding a dataset": each database check names the file, the line and the key. */
+    @Test
+    void aColumnTheTableLacksInABlockMappingNamesItsLine() throws Exception {
+        String yaml =
+                """
+                columns:
+                  "Date and Time": ts
+                  "Hourly": energy_kwh
+                  "Extra": no_such_column
+                coercions:
+                  ts: datetime
+                conflict_resolution:
+                  strategy: update
+                  on_columns: [device_id, ts]
+                target_table: fact_energy_hourly
+                """;
+        assertThat(load(yaml).errors().get("m"))
+                .startsWith("m.yaml line 4, key 'columns': table 'fact_energy_hourly' has no column no_such_column");
     }
 
     private MappingRegistry load(String yaml) throws Exception {
