@@ -254,10 +254,18 @@ public class BatchLoader {
                 exchange.setProperty(ExchangeProperties.ROWS_LOADED, 0L);
                 return;
             }
+            Long row = firstConflictingRow(dataset, batchId);
+            Map<String, Object> details = new java.util.LinkedHashMap<>();
+            details.put("table", dataset.target().name());
+            details.put("conflict", detail(e));
+            if (row != null) {
+                details.put("row", row);
+            }
             throw new InputRejectedException(
                     "rows conflict with rows already in " + dataset.target().name() + " (conflict strategy "
-                            + dataset.mapping().conflict().strategy().name().toLowerCase() + "): " + detail(e),
-                    Map.of("table", dataset.target().name(), "conflict", detail(e)),
+                            + dataset.mapping().conflict().strategy().name().toLowerCase() + "): " + detail(e)
+                            + (row == null ? "" : " (first at row " + row + " of the input)"),
+                    details,
                     e);
         }
     }
@@ -446,6 +454,53 @@ public class BatchLoader {
             case FAIL -> {} // a unique violation rejects the input
         }
         return sql.toString();
+    }
+
+    /**
+     * The first staged valid row (as the report counts rows: the header is row 1) whose key is already in the
+     * target table or repeats an earlier row's key, for a rejection under {@code strategy: fail}; null when it
+     * cannot be told (the staged rows went with the transaction).
+     */
+    private Long firstConflictingRow(Dataset dataset, UUID batchId) {
+        try {
+            List<String> columns = dataset.loadColumns();
+            List<String> key = dataset.mapping().conflict().onColumns();
+            if (key.isEmpty() || !columns.containsAll(key)) {
+                return null;
+            }
+            StringBuilder casts = new StringBuilder();
+            StringBuilder match = new StringBuilder();
+            String keys = SqlIdentifiers.quoteAll("r.", key);
+            for (String column : key) {
+                TargetTable.Column target = dataset.target().column(column).orElse(null);
+                if (target == null || target.castType() == null) {
+                    return null;
+                }
+                String quoted = SqlIdentifiers.quote(column);
+                casts.append("s.data[")
+                        .append(columns.indexOf(column) + 1)
+                        .append("]::")
+                        .append(target.castType())
+                        .append(" AS ")
+                        .append(quoted)
+                        .append(", ");
+                match.append(match.isEmpty() ? "" : " AND ")
+                        .append("t.")
+                        .append(quoted)
+                        .append(" IS NOT DISTINCT FROM x.")
+                        .append(quoted);
+            }
+            // a row conflicts when its key is in the table already or repeats an earlier row's key in the input
+            String sql = "SELECT min(x.row_number) FROM (SELECT r.*, count(*) OVER (PARTITION BY " + keys
+                    + " ORDER BY r.row_number) AS nth FROM (SELECT " + casts + "s.row_number FROM "
+                    + SqlIdentifiers.quote(dataset.mapping().stagingTable())
+                    + " s WHERE s.batch_id = ? AND s.valid) r) x WHERE x.nth > 1 OR EXISTS (SELECT 1 FROM "
+                    + SqlIdentifiers.quote(dataset.target().name()) + " t WHERE " + match + ")";
+            return jdbc.query(sql, rs -> rs.next() && rs.getObject(1) != null ? rs.getLong(1) : null, batchId);
+        } catch (RuntimeException e) {
+            log.debug("could not tell the conflicting row of batch {}", batchId, e);
+            return null;
+        }
     }
 
     private static String detail(DuplicateKeyException e) {

@@ -141,7 +141,11 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
         assertThatThrownBy(() -> load("fail", "strategy_target", "[]"))
                 .isInstanceOf(InputRejectedException.class)
                 .hasMessageContaining("rows conflict with rows already in strategy_target")
-                .hasMessageContaining("(device_id, ts)=(d1, 2025-01-01 00:00:00+00) already exists");
+                .hasMessageContaining("(device_id, ts)=(d1, 2025-01-01 00:00:00+00) already exists")
+                // the report names where in the input: staged rows 2 and 3 hold the existing key
+                .hasMessageEndingWith("(first at row 2 of the input)")
+                .satisfies(
+                        e -> assertThat(((InputRejectedException) e).details()).containsEntry("row", 2L));
 
         assertNothingLoadedAndBatchRunning();
         // the staged rows stay for the report, under a batch that never completed
@@ -218,7 +222,11 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
 
         assertThatThrownBy(() -> loader.load(exchange))
                 .isInstanceOf(InputRejectedException.class)
-                .hasMessageContaining("(device_id, ts)=(d1, 2025-01-01 00:00:00+00) already exists");
+                .hasMessageContaining("(device_id, ts)=(d1, 2025-01-01 00:00:00+00) already exists")
+                // row 3 repeats row 2's key (the conflict PostgreSQL names); row 4 is in the table already
+                .hasMessageEndingWith("(first at row 3 of the input)")
+                .satisfies(
+                        e -> assertThat(((InputRejectedException) e).details()).containsEntry("row", 3L));
         // the first chunk's insert went with the rest
         assertThat(rows("strategy_target")).containsExactly("d1|2025-01-01T01:00:00Z|9.0|existing|null");
     }
@@ -266,7 +274,11 @@ class ConflictStrategiesTest extends IngestorIntegrationTest {
 
         assertThatThrownBy(() -> loader.load(exchange))
                 .isInstanceOf(InputRejectedException.class)
-                .hasMessageContaining("(device_id, ts)=(d1, 2025-01-01 00:00:00+00) already exists");
+                .hasMessageContaining("(device_id, ts)=(d1, 2025-01-01 00:00:00+00) already exists")
+                // row 3 holds the key already in the table
+                .hasMessageEndingWith("(first at row 3 of the input)")
+                .satisfies(
+                        e -> assertThat(((InputRejectedException) e).details()).containsEntry("row", 3L));
         // the new row's insert went with the rest; the staged rows stay for the report
         assertThat(stagedRows()).isEqualTo(2);
         assertNothingLoadedAndBatchRunning();
