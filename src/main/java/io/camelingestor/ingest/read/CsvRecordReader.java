@@ -73,6 +73,15 @@ public final class CsvRecordReader {
                         Map.of("file", file.getFileName().toString()));
             }
             stream.header = List.of(stream.next().values());
+            if (stream.header.stream().anyMatch(name -> name.indexOf('\0') >= 0)) {
+                // no CSV header holds a NUL: a binary file (a ZIP, a workbook under another name, a PDF) or UTF-16
+                // text without its byte order mark; its bytes as column names would help nobody
+                parser.close();
+                throw new InputRejectedException(
+                        "not a CSV text file: its first line holds NUL bytes (a binary file such as a ZIP, PDF or"
+                                + " an .xlsx workbook under another name, or UTF-16 text without a byte order mark)",
+                        Map.of("file", file.getFileName().toString(), "charset", charset.name()));
+            }
             return stream;
         } catch (IOException | RuntimeException e) {
             in.close();

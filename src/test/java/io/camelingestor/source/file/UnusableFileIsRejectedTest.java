@@ -67,8 +67,23 @@ class UnusableFileIsRejectedTest extends IngestorIntegrationTest {
         bytes[10] = 0; // a NUL byte must not break the database writes of the report
         drop("energy_hourly", name, bytes);
 
+        // random bytes whose first line break comes before the NUL: read as a (wrong) header
         JsonNode report = rejectedWithReport("energy_hourly", name, "the header lacks required column(s)");
         assertThat(report.at("/details/missingColumns").toString()).isEqualTo("[\"Date and Time\",\"Hourly\"]");
+    }
+
+    @Test
+    void aWorkbookUnderACsvName() throws Exception {
+        String name = newDeviceId() + "-renamed-hourly.csv";
+        // the first bytes of any .xlsx: a ZIP local file header
+        byte[] bytes = "PK\u0003\u0004\u0014\u0000\u0006\u0000\b\u0000\u0000\u0000!\u0000[Content_Types].xml"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        drop("energy_hourly", name, bytes);
+
+        // README "Dropping a file": "not CSV" is REJECTED with a report that says so, not with binary "columns"
+        JsonNode report =
+                rejectedWithReport("energy_hourly", name, "not a CSV text file: its first line holds NUL bytes");
+        assertThat(report.at("/details/foundColumns").isMissingNode()).isTrue();
     }
 
     @Test
