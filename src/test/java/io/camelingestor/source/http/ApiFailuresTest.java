@@ -387,10 +387,22 @@ class ApiFailuresTest extends HttpSourceTest {
         int requests = API.findAll(getRequestedFor(urlPathEqualTo("/readings"))).size();
         assertThat(requests).isEqualTo(3);
         assertThat(sources.circuitState(SOURCE)).isEqualTo("open");
+        // each failed run says so, with its error; none says it was skipped (it ran), the third that it opened
+        assertThat(logged("http-source-fallback"))
+                .hasSize(3)
+                .allSatisfy(line -> assertThat(line)
+                        .startsWith("HTTP source test.paged: the run counts as failed for its circuit")
+                        .contains("answered HTTP 404")
+                        .doesNotContain("skipped", "null"))
+                .last()
+                .satisfies(line -> assertThat(line).contains("circuit now OPEN"));
 
         scheduledRun();
 
         assertThat(API.findAll(getRequestedFor(urlPathEqualTo("/readings")))).hasSize(requests); // paused
+        assertThat(logged("http-source-fallback")).hasSize(4).last().satisfies(line -> assertThat(line)
+                .startsWith("HTTP source test.paged failed its last runs: its circuit is open and this"
+                        + " scheduled run is skipped"));
         assertThat(batchesOf(SOURCE)).hasSize(3);
         assertThat(health.getForObject("/actuator/health/source-routes", String.class))
                 .contains("\"circuit\":\"open\"");
