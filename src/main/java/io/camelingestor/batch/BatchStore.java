@@ -41,6 +41,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component("batches")
 public class BatchStore {
 
+    /** The MDC key of the input id of the batch a thread works on (the batch id's is {@code batchId}). */
+    public static final String MDC_INPUT_ID = "inputId";
+
     // finished_at is clock_timestamp(), not now(): now() is when the transaction began, and the load
     // completes its batch at the end of a long transaction
 
@@ -78,13 +81,34 @@ public class BatchStore {
      * <p>Leaves the exchange properties {@value ExchangeProperties#BATCH_ID} (UUID) and {@value ExchangeProperties#BATCH_STATUS} ({@code RUNNING} or
      * {@code DUPLICATE}); for a duplicate also {@code duplicateOf}.
      */
+    /**
+     * Removes the MDC keys {@link #register} put there, so that the next log lines of the thread (another
+     * input's, or another window's of an HTTP source run) do not carry this input's batch and input id.
+     */
+    public static void leaveBatchMdc() {
+        MDC.remove(ExchangeProperties.BATCH_ID);
+        MDC.remove(MDC_INPUT_ID);
+    }
+
+    /**
+     * Marks the thread as working on no batch yet while its exchange goes on (an HTTP source's next window):
+     * empty values rather than none, because Camel's MDC handling (pattern {@code *}) puts back, after a step
+     * that completed asynchronously (a redelivery, a throttle), every MDC value it saw before the step unless
+     * the key has a value now, and would give the next window's lines the last window's batch. Shown as
+     * nothing in the plain format, as absent ones are.
+     */
+    public static void noBatchMdcYet() {
+        MDC.put(ExchangeProperties.BATCH_ID, "");
+        MDC.put(MDC_INPUT_ID, "");
+    }
+
     public void register(Exchange exchange) {
         Envelope envelope = exchange.getProperty(ExchangeProperties.ENVELOPE, Envelope.class);
         UUID id = BATCH_IDS.generate();
         Instant started = Instant.now();
         // every log line of this input names it (camel.main.mdc-logging-keys-pattern carries them along)
         MDC.put(ExchangeProperties.BATCH_ID, id.toString());
-        MDC.put("inputId", envelope.inputId());
+        MDC.put(MDC_INPUT_ID, envelope.inputId());
         String device = envelope.deviceId() == null ? "" : envelope.deviceId();
         // A RUNNING batch's registration commits without waiting for its WAL flush (set_config below, local to
         // the statement's own transaction; issue 15: one fsync less per input). A server crash can lose only such a

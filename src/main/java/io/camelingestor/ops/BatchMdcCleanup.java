@@ -1,10 +1,10 @@
 package io.camelingestor.ops;
 
+import io.camelingestor.batch.BatchStore;
 import io.camelingestor.core.ExchangeProperties;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeEvent;
 import org.apache.camel.support.EventNotifierSupport;
-import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,8 +35,7 @@ class BatchMdcCleanup extends EventNotifierSupport {
     @Override
     public void notify(CamelEvent event) {
         if (event instanceof ExchangeEvent e && e.getExchange().getProperty(ExchangeProperties.BATCH_ID) != null) {
-            MDC.remove(ExchangeProperties.BATCH_ID);
-            MDC.remove("inputId");
+            BatchStore.leaveBatchMdc();
         }
     }
 }

@@ -1,7 +1,9 @@
 package io.camelingestor.web;
 
+import io.camelingestor.batch.ApiCursors;
 import io.camelingestor.batch.BatchQueries;
 import io.camelingestor.core.DataPaths;
+import io.camelingestor.core.Envelope;
 import io.camelingestor.core.IngestorProperties;
 import io.camelingestor.ingest.reject.KeptPayloads;
 import io.camelingestor.source.file.FileEnvelopes;
@@ -13,6 +15,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -42,15 +45,18 @@ class DeadLettersController {
     private final KeptPayloads keptPayloads;
     private final ProducerTemplate producer;
     private final DataPaths paths;
+    private final ApiCursors cursors;
 
     DeadLettersController(
             BatchQueries queries,
+            ApiCursors cursors,
             IngestorProperties properties,
             KnownDatasets datasets,
             InputFollower follower,
             KeptPayloads keptPayloads,
             ProducerTemplate producer) {
         this.queries = queries;
+        this.cursors = cursors;
         this.properties = properties;
         this.datasets = datasets;
         this.follower = follower;
@@ -172,6 +178,22 @@ class DeadLettersController {
 
     /** An API window's kept records and envelope, sent into {@code direct:ingest} again. */
     private ResponseEntity<Map<String, Object>> replayKept(long id, Map<String, Object> letter, String payloadRef) {
+        // the window's cursor did not move when it failed, so the source's next runs fetched it again: once one
+        // of them loaded past the kept records, replaying these would put older values back over newer ones
+        Envelope kept = keptPayloads.envelope(payloadRef);
+        if (kept.metadata().get(ApiCursors.METADATA_KEY) instanceof Map<?, ?> cursor && cursor.get("lastTs") != null) {
+            Instant newest = Instant.parse(String.valueOf(cursor.get("lastTs")));
+            String device = cursor.get("deviceId") == null ? "" : String.valueOf(cursor.get("deviceId"));
+            Optional<Instant> loaded = cursors.last(String.valueOf(cursor.get("sourceId")), device);
+            if (loaded.isPresent() && !loaded.get().isBefore(newest)) {
+                throw new ApiException(
+                        HttpStatus.CONFLICT,
+                        "fetched again",
+                        "dead letter " + id + ": its source fetched the window again and loaded up to "
+                                + loaded.get() + ", at or after the kept records' newest (" + newest
+                                + "); replaying them would put older values back. Not replayed");
+            }
+        }
         if (!queries.markReplayed(id)) {
             throw new ApiException(
                     HttpStatus.CONFLICT, "already replayed", "dead letter " + id + " was replayed meanwhile");

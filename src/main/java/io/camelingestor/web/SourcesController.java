@@ -11,9 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.util.URISupport;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
@@ -33,7 +36,16 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "sources", description = "File and HTTP source routes")
 class SourcesController {
 
-    private static final Pattern SCHEDULE = Pattern.compile("[?&](cron|delay|period|repeatInterval)=([^&]+)");
+    /**
+     * What says when a source runs, most telling first: a quartz cron, a timer's period (Camel sorts a timer's
+     * options, so its {@code delay}, the first run's, comes before it), a repeat interval, a file poll's delay.
+     */
+    private static final List<Pattern> SCHEDULE = Stream.of("cron", "period", "repeatInterval", "delay")
+            .map(key -> Pattern.compile("[?&](" + key + ")=([^&]+)"))
+            .toList();
+
+    /** A template parameter named in a route's description ({@code "Tago.io {{variable}} into {{dataset}}"}). */
+    private static final Pattern PARAMETER = Pattern.compile("\\{\\{([A-Za-z0-9_.-]+)}}");
 
     private final CamelContext camel;
     private final BatchQueries queries;
@@ -102,10 +114,45 @@ class SourcesController {
         source.put("state", status == null ? "Unknown" : status.name());
         String uri = URISupport.sanitizeUri(route.getEndpoint().getEndpointUri());
         source.put("endpoint", uri);
-        Matcher schedule = SCHEDULE.matcher(uri);
-        source.put("schedule", schedule.find() ? schedule.group(1) + "=" + schedule.group(2) : null);
-        source.put("description", route.getDescription());
+        source.put("schedule", schedule(uri));
+        source.put("description", description(route));
         source.putAll(queries.sourceActivity(route.getId()));
         return source;
+    }
+
+    private static String schedule(String uri) {
+        for (Pattern key : SCHEDULE) {
+            Matcher schedule = key.matcher(uri);
+            if (schedule.find()) {
+                return schedule.group(1) + "=" + schedule.group(2);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The route's description, with the parameters of the template it was made from filled in: Camel keeps a
+     * template route's description as the template wrote it.
+     */
+    private String description(Route route) {
+        String description = route.getDescription();
+        if (description == null || !route.isCreatedByRouteTemplate() || !description.contains("{{")) {
+            return description;
+        }
+        RouteDefinition definition =
+                camel.getCamelContextExtension().getContextPlugin(Model.class).getRouteDefinition(route.getId());
+        Map<String, Object> parameters = definition == null ? null : definition.getTemplateParameters();
+        if (parameters == null) {
+            return description;
+        }
+        Matcher parameter = PARAMETER.matcher(description);
+        StringBuilder out = new StringBuilder();
+        while (parameter.find()) {
+            Object value = parameters.get(parameter.group(1));
+            String text = value == null ? parameter.group() : camel.resolvePropertyPlaceholders(value.toString());
+            parameter.appendReplacement(out, Matcher.quoteReplacement(text));
+        }
+        parameter.appendTail(out);
+        return out.toString();
     }
 }

@@ -107,6 +107,14 @@ class BatchesApiTest extends IngestorIntegrationTest {
         assertThat(source.path("state").asText()).isEqualTo("Started");
         assertThat(source.path("kind").asText()).isEqualTo("files");
         assertThat(source.path("schedule").asText()).isEqualTo("delay=100");
+        // its template's parameters filled in, as for every source made from a template
+        assertThat(source.path("description").asText()).isEqualTo("Files dropped into inbound/energy_hourly/");
+        // a timer's period, not its first run's delay (Camel sorts the options: delay comes first)
+        JsonNode airbeld = find(sources, "id", "airbeld");
+        assertThat(airbeld.path("endpoint").asText()).contains("delay=").contains("period=43200000");
+        assertThat(airbeld.path("schedule").asText()).isEqualTo("period=43200000");
+        assertThat(find(sources, "id", "tago.daily").path("description").asText())
+                .isEqualTo("Tago.io daily_consumption into tago_energy_daily");
         assertThat(source.path("lastRun").isNull()).isFalse();
         assertThat(source.path("lastSuccess").isNull()).isFalse();
         assertThat(find(sources, "id", "files.auto")).isNotNull();

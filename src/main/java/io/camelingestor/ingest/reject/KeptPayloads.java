@@ -68,6 +68,16 @@ public class KeptPayloads {
         return payload.startsWith(root) && Files.isRegularFile(payload) && Files.isRegularFile(envelopeOf(payload));
     }
 
+    /** The envelope kept with a window's records (its input id, its cursor). */
+    public Envelope envelope(String payloadRef) {
+        try {
+            return json.readValue(
+                    envelopeOf(Path.of(payloadRef).toAbsolutePath().normalize()).toFile(), Envelope.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the envelope of " + payloadRef, e);
+        }
+    }
+
     /**
      * Sends a kept window into the pipeline again, without waiting for it: its records back to the spool, its
      * envelope as it was. The kept files are gone once it is sent (a new failure keeps them again).

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.camelingestor.batch.ApiCursors;
+import io.camelingestor.batch.BatchStore;
 import io.camelingestor.core.Envelope;
 import io.camelingestor.core.ExchangeHeaders;
 import io.camelingestor.core.ExchangeProperties;
@@ -44,13 +45,14 @@ import org.springframework.stereotype.Component;
  * <p>Request templates ({@code path}, {@code body}) may use {@code {device}}, {@code {start}}, {@code {end}}
  * (ISO instants), {@code {start:<format>}} / {@code {end:<format>}} ({@code epochMillis}, {@code epochSeconds}
  * or a {@link DateTimeFormatter} pattern, in {@code timeZone}), {@code {page}}, {@code {offset}},
- * {@code {pageSize}} and {@code {cursor}}.
+ * {@code {pageSize}}, {@code {cursor}} and {@code {token}} (the device's token, else the source's {@code
+ * token}: a secret, masked wherever the request is shown).
  */
 @Component("httpFetcher")
 public class HttpFetcher {
 
     private static final Pattern TOKEN =
-            Pattern.compile("\\{(device|start|end|page|offset|pageSize|cursor)(?::([^}]+))?}");
+            Pattern.compile("\\{(device|start|end|page|offset|pageSize|cursor|token)(?::([^}]+))?}");
 
     private final ApiCursors cursors;
     private final ApplicationContext beans;
@@ -76,6 +78,8 @@ public class HttpFetcher {
         HttpAuth auth = beans.getBean(spec.credentials().bean(), HttpAuth.class);
         exchange.getIn().removeHeader(HttpRequests.REDELIVERY_DELAY);
         exchange.removeProperty(ExchangeProperties.PAYLOAD_REF);
+        // the window before (this device's or the one before's) put its batch in the MDC: not this window's
+        BatchStore.noBatchMdcYet();
 
         Files.createDirectories(spool.resolve(spec.sourceId()));
         Path file = spool.resolve(spec.sourceId()).resolve(UUID.randomUUID() + ".json");
@@ -247,6 +251,12 @@ public class HttpFetcher {
                         case "offset" -> String.valueOf(offset);
                         case "pageSize" -> String.valueOf(spec.pages().pageSize());
                         case "cursor" -> cursor == null ? "" : cursor;
+                        // an API key in the query or body: a secret the Redactor knows, masked wherever
+                        // the URL or the body is shown (a {{ENV}} placeholder written into the path is not)
+                        case "token" ->
+                            device.token() != null
+                                    ? device.token()
+                                    : orEmpty(spec.credentials().token());
                         default -> m.group();
                     };
             String escaped = forUrl
@@ -257,6 +267,10 @@ public class HttpFetcher {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    private static String orEmpty(String text) {
+        return text == null ? "" : text;
     }
 
     private static Envelope envelope(

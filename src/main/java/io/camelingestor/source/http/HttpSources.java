@@ -3,6 +3,7 @@ package io.camelingestor.source.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.camelingestor.batch.BatchStore;
 import io.camelingestor.core.ExchangeHeaders;
 import io.camelingestor.core.ExchangeProperties;
 import io.camelingestor.datasource.DatasourceRegistry;
@@ -368,6 +369,7 @@ public class HttpSources implements CamelContextConfiguration {
      * of the run ended FAILED or REJECTED.
      */
     public void finish(Exchange exchange) {
+        BatchStore.noBatchMdcYet(); // the run's line is the source's, not its last window's
         HttpSourceSpec spec = exchange.getProperty(ExchangeProperties.SOURCE, HttpSourceSpec.class);
         Instant started = Instant.ofEpochMilli(exchange.getClock().getCreated());
         Optional<String> error = jdbc

@@ -378,6 +378,37 @@ class ApiFailuresTest extends HttpSourceTest {
     }
 
     @Test
+    void aKeptWindowIsNotReplayedOverTheRowsALaterRunLoaded(@LocalServerPort int port) throws Exception {
+        page(1, "access-token-1", row(0, -1.0)); // out of range: no valid row, the window REJECTED and kept
+        runner.run(SOURCE);
+        assertThat(batchesOf(SOURCE)).singleElement().satisfies(b -> assertThat(b)
+                .containsEntry("status", "REJECTED"));
+        Map<String, Object> letter = deadLettersOf(SOURCE).get(0);
+        // the cursor did not move: the next run fetches the same hour again, the API has it right now
+        page(1, "access-token-1", row(0, 6.0));
+        runner.run(SOURCE);
+        assertThat(last(batchesOf(SOURCE))).containsEntry("status", "LOADED");
+        assertThat(cursor(SOURCE, DEVICE)).contains(hour);
+
+        var replay = new io.camelingestor.web.Http(port)
+                .post("/api/dead-letters/" + letter.get("id") + "/replay", io.camelingestor.web.Http.ADMIN);
+
+        // the kept records are older than what is loaded: replaying them would put -1.0 back over 6.0
+        assertThat(replay.status()).isEqualTo(409);
+        assertThat(replay.body()).contains("fetched again").contains(hour.toString());
+        assertThat(batchesOf(SOURCE)).hasSize(2);
+        assertThat(jdbc.queryForList(
+                        "SELECT energy_kwh FROM fact_energy_hourly WHERE device_id = ? ORDER BY ts",
+                        Double.class,
+                        DEVICE))
+                .containsExactly(6.0);
+        assertThat(jdbc.queryForObject(
+                        "SELECT replayed_at IS NULL FROM dead_letter WHERE id = ?", Boolean.class, letter.get("id")))
+                .isTrue();
+        assertThat(java.nio.file.Path.of((String) letter.get("payload_ref"))).exists(); // still there
+    }
+
+    @Test
     void afterThreeFailedRunsTheCircuitOpensScheduledRunsPauseAndARunNowClosesIt() throws Exception {
         API.stubFor(get(urlPathEqualTo("/readings"))
                 .willReturn(aResponse().withStatus(404).withBody("no device")));
@@ -387,10 +418,22 @@ class ApiFailuresTest extends HttpSourceTest {
         int requests = API.findAll(getRequestedFor(urlPathEqualTo("/readings"))).size();
         assertThat(requests).isEqualTo(3);
         assertThat(sources.circuitState(SOURCE)).isEqualTo("open");
+        // each failed run says so, with its error; none says it was skipped (it ran), the third that it opened
+        assertThat(logged("http-source-fallback"))
+                .hasSize(3)
+                .allSatisfy(line -> assertThat(line)
+                        .startsWith("HTTP source test.paged: the run counts as failed for its circuit")
+                        .contains("answered HTTP 404")
+                        .doesNotContain("skipped", "null"))
+                .last()
+                .satisfies(line -> assertThat(line).contains("circuit now OPEN"));
 
         scheduledRun();
 
         assertThat(API.findAll(getRequestedFor(urlPathEqualTo("/readings")))).hasSize(requests); // paused
+        assertThat(logged("http-source-fallback")).hasSize(4).last().satisfies(line -> assertThat(line)
+                .startsWith("HTTP source test.paged failed its last runs: its circuit is open and this"
+                        + " scheduled run is skipped"));
         assertThat(batchesOf(SOURCE)).hasSize(3);
         assertThat(health.getForObject("/actuator/health/source-routes", String.class))
                 .contains("\"circuit\":\"open\"");

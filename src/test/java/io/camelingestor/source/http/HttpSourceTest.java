@@ -141,6 +141,19 @@ abstract class HttpSourceTest extends IngestorIntegrationTest {
         logs.list.clear();
     }
 
+    /** The log lines captured so far in this test. */
+    protected List<ILoggingEvent> logLines() {
+        return List.copyOf(logs.list);
+    }
+
+    /** The messages captured so far in this test from one logger (a route's log EIP logs under its route id). */
+    protected List<String> logged(String logger) {
+        return logLines().stream()
+                .filter(e -> e.getLoggerName().equals(logger))
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList();
+    }
+
     /** Removes everything a source left: rows, batches, dead letters, its cursors. */
     protected void forget(String sourceId, String table) {
         List<Object> ids = jdbc.queryForList("SELECT id FROM ingest_batch WHERE source_id = ?", Object.class, sourceId);
