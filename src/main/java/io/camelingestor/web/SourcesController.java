@@ -47,6 +47,9 @@ class SourcesController {
     /** A template parameter named in a route's description ({@code "Tago.io {{variable}} into {{dataset}}"}). */
     private static final Pattern PARAMETER = Pattern.compile("\\{\\{([A-Za-z0-9_.-]+)}}");
 
+    /** Template parameters whose values are never filled into a description. */
+    private static final Pattern SECRET_PARAMETER = Pattern.compile("(?i)token|password|secret|credential|key");
+
     private final CamelContext camel;
     private final BatchQueries queries;
     private final ObjectProvider<SourceTrigger> trigger;
@@ -149,7 +152,11 @@ class SourcesController {
         StringBuilder out = new StringBuilder();
         while (parameter.find()) {
             Object value = parameters.get(parameter.group(1));
-            String text = value == null ? parameter.group() : camel.resolvePropertyPlaceholders(value.toString());
+            // a secret's parameter stays as written: a description is shown to every viewer
+            String text = value == null
+                            || SECRET_PARAMETER.matcher(parameter.group(1)).find()
+                    ? parameter.group()
+                    : camel.resolvePropertyPlaceholders(value.toString());
             parameter.appendReplacement(out, Matcher.quoteReplacement(text));
         }
         parameter.appendTail(out);
