@@ -36,18 +36,31 @@ public class ApiCursors {
 
     /** {@link #advance(Envelope)} on the given connection's transaction (a load in the staging's own one). */
     public void advance(JdbcOperations on, Envelope envelope) {
-        if (envelope == null || !(envelope.metadata().get(METADATA_KEY) instanceof Map<?, ?> cursor)) {
-            return;
+        positionOf(envelope).ifPresent(p -> advance(on, p.sourceId(), p.deviceId(), p.lastTs()));
+    }
+
+    /**
+     * The cursor this source and device stand at when it is at or past the envelope's newest record (a later
+     * run loaded that window again, or newer); empty when it is behind, or the envelope has no cursor (files).
+     */
+    public Optional<Instant> passed(Envelope envelope) {
+        return positionOf(envelope)
+                .flatMap(p -> last(p.sourceId(), p.deviceId()).filter(last -> !last.isBefore(p.lastTs())));
+    }
+
+    /** Where an envelope's records end: its source, device and newest record's time. */
+    private record Position(String sourceId, String deviceId, Instant lastTs) {}
+
+    private static Optional<Position> positionOf(Envelope envelope) {
+        if (envelope == null
+                || !(envelope.metadata().get(METADATA_KEY) instanceof Map<?, ?> cursor)
+                || cursor.get("lastTs") == null) {
+            return Optional.empty();
         }
-        Object lastTs = cursor.get("lastTs");
-        if (lastTs == null) {
-            return;
-        }
-        advance(
-                on,
+        return Optional.of(new Position(
                 String.valueOf(cursor.get("sourceId")),
                 cursor.get("deviceId") == null ? "" : String.valueOf(cursor.get("deviceId")),
-                Instant.parse(String.valueOf(lastTs)));
+                Instant.parse(String.valueOf(cursor.get("lastTs")))));
     }
 
     /** Moves a cursor forward to {@code lastTs}, never backwards. */

@@ -3,7 +3,6 @@ package io.camelingestor.web;
 import io.camelingestor.batch.ApiCursors;
 import io.camelingestor.batch.BatchQueries;
 import io.camelingestor.core.DataPaths;
-import io.camelingestor.core.Envelope;
 import io.camelingestor.core.IngestorProperties;
 import io.camelingestor.ingest.reject.KeptPayloads;
 import io.camelingestor.source.file.FileEnvelopes;
@@ -180,19 +179,14 @@ class DeadLettersController {
     private ResponseEntity<Map<String, Object>> replayKept(long id, Map<String, Object> letter, String payloadRef) {
         // the window's cursor did not move when it failed, so the source's next runs fetched it again: once one
         // of them loaded past the kept records, replaying these would put older values back over newer ones
-        Envelope kept = keptPayloads.envelope(payloadRef);
-        if (kept.metadata().get(ApiCursors.METADATA_KEY) instanceof Map<?, ?> cursor && cursor.get("lastTs") != null) {
-            Instant newest = Instant.parse(String.valueOf(cursor.get("lastTs")));
-            String device = cursor.get("deviceId") == null ? "" : String.valueOf(cursor.get("deviceId"));
-            Optional<Instant> loaded = cursors.last(String.valueOf(cursor.get("sourceId")), device);
-            if (loaded.isPresent() && !loaded.get().isBefore(newest)) {
-                throw new ApiException(
-                        HttpStatus.CONFLICT,
-                        "fetched again",
-                        "dead letter " + id + ": its source fetched the window again and loaded up to "
-                                + loaded.get() + ", at or after the kept records' newest (" + newest
-                                + "); replaying them would put older values back. Not replayed");
-            }
+        Optional<Instant> loaded = cursors.passed(keptPayloads.envelope(payloadRef));
+        if (loaded.isPresent()) {
+            throw new ApiException(
+                    HttpStatus.CONFLICT,
+                    "fetched again",
+                    "dead letter " + id + ": its source fetched the window again and loaded up to " + loaded.get()
+                            + ", at or after the kept records' newest; replaying them would put older values"
+                            + " back. Not replayed");
         }
         if (!queries.markReplayed(id)) {
             throw new ApiException(

@@ -253,10 +253,7 @@ public class HttpFetcher {
                         case "cursor" -> cursor == null ? "" : cursor;
                         // an API key in the query or body: a secret the Redactor knows, masked wherever
                         // the URL or the body is shown (a {{ENV}} placeholder written into the path is not)
-                        case "token" ->
-                            device.token() != null
-                                    ? device.token()
-                                    : orEmpty(spec.credentials().token());
+                        case "token" -> StaticAuths.tokenOf(spec, device);
                         default -> m.group();
                     };
             String escaped = forUrl
@@ -267,10 +264,6 @@ public class HttpFetcher {
         }
         m.appendTail(out);
         return out.toString();
-    }
-
-    private static String orEmpty(String text) {
-        return text == null ? "" : text;
     }
 
     private static Envelope envelope(
